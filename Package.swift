@@ -10,6 +10,7 @@ let nio: [Target.Dependency] = [
     .product(name: "NIOCore", package: "swift-nio"),
     .product(name: "NIOPosix", package: "swift-nio"),
     .product(name: "NIOExtras", package: "swift-nio-extras"),
+    .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
 ]
 
 let package = Package(
@@ -93,12 +94,16 @@ let package = Package(
         .executableTarget(
             name: "transport-bench",
             dependencies: ["RPCRuntime", "TrainingWire", .product(name: "NIOPosix", package: "swift-nio"),
-                           .product(name: "Logging", package: "swift-log")],
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             path: "Tests/Tools/TransportBench", swiftSettings: swiftSettings),
 
         // MARK: Tests
         .target(
-            name: "TestSupport", dependencies: ["RPCRuntime", "TrainingWire", .product(name: "NIOPosix", package: "swift-nio")],
+            name: "TestSupport",
+            dependencies: ["RPCRuntime", "TrainingWire", .product(name: "NIOPosix", package: "swift-nio"),
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             path: "Tests/TestSupport", swiftSettings: swiftSettings),
         .testTarget(
             name: "WireTests", dependencies: ["TrainingWire", "TestSupport"],
@@ -107,7 +112,7 @@ let package = Package(
             name: "RPCRuntimeTests", dependencies: ["RPCRuntime", "TrainingWire", "TestSupport"] + nio,
             path: "Tests/RPCRuntimeTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "StorageTests", dependencies: ["SQLiteStorage"],
+            name: "StorageTests", dependencies: ["SQLiteStorage", .product(name: "Logging", package: "swift-log")],
             path: "Tests/StorageTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests", dependencies: ["TestSupport", "RPCRuntime", "TrainingWire"],

@@ -147,3 +147,25 @@ public struct RPCMethod<Request: WireMessage, Response: WireMessage>: Sendable, 
         self.path = path
     }
 }
+
+/// A message with generated edge-value samples: the empty message and one with every
+/// field at an extreme (integer limits, non-ASCII text, repeated fields, nested messages).
+///
+/// Why generated: a round-trip test or leak check over "every message" stays complete as
+/// the contract grows, without anyone remembering to add the new message.
+public protocol WireSampled: WireMessage {
+    static var wireSamples: [Self] { get }
+}
+
+extension WireSampled {
+    /// Encodes and decodes every sample; returns the names of samples that did not come back equal.
+    public static func roundTripMismatches() -> [String] {
+        var mismatches: [String] = []
+        for (index, sample) in wireSamples.enumerated() {
+            let bytes = sample.serializedBytes()
+            let decoded = try? Self(serializedBytes: bytes)
+            if decoded != sample { mismatches.append("\(protoName) sample \(index)") }
+        }
+        return mismatches
+    }
+}

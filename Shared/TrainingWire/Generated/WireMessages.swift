@@ -67,6 +67,15 @@ extension HealthCheckRequest: ProtobufCMessageConvertible {
     }
 }
 
+extension HealthCheckRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(service: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
 public struct HealthCheckResponse: Sendable, Hashable {
     public var status: ServingStatus
     /// The service this process serves, e.g. "training.v1.ScoringIntake".
@@ -117,6 +126,15 @@ extension HealthCheckResponse: ProtobufCMessageConvertible {
         self.schemaVersion = message.pointee.schema_version
         self.uptimeMs = message.pointee.uptime_ms
         self.clockUnixMs = message.pointee.clock_unix_ms
+    }
+}
+
+extension HealthCheckResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(status: .serviceUnknown, service: "座席 agent ✓ 🎧 Ünïcode", version: "座席 agent ✓ 🎧 Ünïcode", schemaVersion: UInt32.max, uptimeMs: UInt64.max, clockUnixMs: Int64.min),
+        ]
     }
 }
 
@@ -231,6 +249,15 @@ extension CallMetadata: ProtobufCMessageConvertible {
     }
 }
 
+extension CallMetadata: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(caller: "座席 agent ✓ 🎧 Ünïcode", idempotencyKey: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
 /// A relative timeout (not a wall-clock deadline: clocks of client and server may differ).
 /// Absent: the server's default timeout applies. Zero: the call is already late and is
 /// answered DEADLINE_EXCEEDED without running.
@@ -258,6 +285,15 @@ extension Timeout: ProtobufCMessageConvertible {
 
     init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
         self.milliseconds = message.pointee.milliseconds
+    }
+}
+
+extension Timeout: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(milliseconds: UInt64.max),
+        ]
     }
 }
 
@@ -319,6 +355,15 @@ extension RequestFrame: ProtobufCMessageConvertible {
     }
 }
 
+extension RequestFrame: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(callId: UInt64.max, method: "座席 agent ✓ 🎧 Ünïcode", timeout: Timeout.wireSamples[1], metadata: CallMetadata.wireSamples[1], payload: [0, 255, 1, 128]),
+        ]
+    }
+}
+
 /// One thing wrong with a request (INVALID_ARGUMENT) or with the state it needs
 /// (FAILED_PRECONDITION).
 public struct Violation: Sendable, Hashable {
@@ -351,6 +396,15 @@ extension Violation: ProtobufCMessageConvertible {
     init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
         self.subject = CDecode.string(message.pointee.subject)
         self.description = CDecode.string(message.pointee.description)
+    }
+}
+
+extension Violation: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(subject: "座席 agent ✓ 🎧 Ünïcode", description: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
     }
 }
 
@@ -398,6 +452,15 @@ extension Status: ProtobufCMessageConvertible {
     }
 }
 
+extension Status: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(code: .unauthenticated, message: "座席 agent ✓ 🎧 Ünïcode", violations: [Violation.wireSamples[1], Violation.wireSamples[1]], retryAfterMs: UInt32.max),
+        ]
+    }
+}
+
 /// The answer to one call. A frame with call_id 0 concerns the connection, not a call:
 /// the server could not read a call id (oversize or undecodable frame).
 public struct ResponseFrame: Sendable, Hashable {
@@ -440,6 +503,15 @@ extension ResponseFrame: ProtobufCMessageConvertible {
     }
 }
 
+extension ResponseFrame: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(callId: UInt64.max, status: Status.wireSamples[1], payload: [0, 255, 1, 128]),
+        ]
+    }
+}
+
 // MARK: - training/v1/scoring_intake.proto
 
 /// Takes scored calls, KPIs and the roster from the QA system; computes monthly averages and training tiers.
@@ -464,4 +536,18 @@ public enum TrainingSchedulingMethods {
 
     /// Every method of the service, for routing tables and documentation.
     public static let methodPaths: [String] = []
+}
+
+/// Every message of the contract, for tests and leak checks that must cover them all.
+public enum WireCatalog {
+    public static let messageTypes: [any WireSampled.Type] = [
+        HealthCheckRequest.self,
+        HealthCheckResponse.self,
+        CallMetadata.self,
+        Timeout.self,
+        RequestFrame.self,
+        Violation.self,
+        Status.self,
+        ResponseFrame.self,
+    ]
 }
