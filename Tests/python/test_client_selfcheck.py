@@ -1,12 +1,12 @@
-"""Checks of the Python client, the golden vectors and docs/wire-protocol.md that need no
-Swift build: encodings against protoc's (Tests/WireTests/Fixtures/*.bin), the frame
+"""Checks of the Python client, the golden vectors and docs/wire-protocol.md: encodings against protoc's (Tests/WireTests/Fixtures/*.bin), the frame
 decoder against arbitrary splits, the doc's hex dump, and the doc's client listing run
-against the stand-in fake_server.py.
+against the real scoring-intake executable.
 """
 from __future__ import annotations
 
 import random
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -163,33 +163,32 @@ def test_doc_hex_dump_is_the_golden_minimal_frame():
 
 
 @pytest.fixture
-def fake_scoring_intake():
+def scoring_intake():
+    """The real scoring-intake executable (TRAINING_BIN_DIR), on a temporary socket."""
+    from harness import await_ready, start_service, stop_service
     d = Path(tempfile.mkdtemp(prefix="t.", dir="/tmp"))
-    sock = d / "s.sock"
-    proc = subprocess.Popen([sys.executable, str(HERE / "fake_server.py"), "--service", "scoring-intake",
-                             "--socket", str(sock)], stderr=subprocess.PIPE)
+    svc = start_service("scoring-intake", d)
     try:
-        tc.wait_until_serving(sock, 10, alive=lambda: proc.poll() is None)
-        yield sock
+        await_ready(svc)
+        yield svc.socket_path
     finally:
-        proc.terminate()
-        assert proc.wait(15) == 0
-        assert not sock.exists()
-        d.rmdir()
+        problems = stop_service(svc)
+        shutil.rmtree(d, ignore_errors=True)
+        assert not problems, problems
 
 
-def test_doc_listing_runs(fake_scoring_intake, tmp_path):
+def test_doc_listing_runs(scoring_intake, tmp_path):
     script = tmp_path / "health.py"
     script.write_text(doc_block("listing"))
     assert 40 <= len(script.read_text().splitlines()) <= 50
-    out = subprocess.run([sys.executable, str(script), str(fake_scoring_intake)], cwd=tc.REPO_ROOT,
+    out = subprocess.run([sys.executable, str(script), str(scoring_intake)], cwd=tc.REPO_ROOT,
                          capture_output=True, text=True, timeout=30)
     assert out.returncode == 0, out.stderr
     assert "status: SERVING" in out.stdout and 'service: "training.v1.ScoringIntake"' in out.stdout
 
 
-def test_client_pipelines_against_fake_server(fake_scoring_intake):
-    with tc.Connection.connect(fake_scoring_intake) as conn:
+def test_client_pipelines_against_the_real_server(scoring_intake):
+    with tc.Connection.connect(scoring_intake) as conn:
         responses = conn.pipeline([(tc.HEALTH_CHECK, M.HealthCheckRequest())] * 20, caller="selfcheck")
         assert sorted(responses) == list(range(1, 21))
         assert all(r.call_id == cid and r.status.code == 0 for cid, r in responses.items())
