@@ -23,7 +23,7 @@ public enum ServingStatus: Int32, Sendable, Hashable, CaseIterable {
     case unknown = 0
     /// Ready to take calls: its database is open and migrated.
     case serving = 1
-    /// Up, but not taking calls (e.g. draining before shutdown).
+    /// Up, but unable to serve. (A draining process answers every call UNAVAILABLE instead.)
     case notServing = 2
     /// The named service is not served by this process.
     case serviceUnknown = 3

@@ -28,7 +28,7 @@ typedef enum _Training__V1__ServingStatus {
    */
   TRAINING__V1__SERVING_STATUS__SERVING = 1,
   /*
-   * Up, but not taking calls (e.g. draining before shutdown).
+   * Up, but unable to serve. (A draining process answers every call UNAVAILABLE instead.)
    */
   TRAINING__V1__SERVING_STATUS__NOT_SERVING = 2,
   /*
