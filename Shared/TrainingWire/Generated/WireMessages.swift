@@ -514,15 +514,2621 @@ extension ResponseFrame: WireSampled {
 
 // MARK: - training/v1/scoring_intake.proto
 
-/// Takes scored calls, KPIs and the roster from the QA system; computes monthly averages and training tiers.
-/// Its methods are added with the features that need them; until then the process
-/// serves only /training.v1.Health/Check (see health.proto).
+/// What happened to one record of a batch.
+public enum RecordOutcome: Int32, Sendable, Hashable, CaseIterable {
+    case unspecified = 0
+    /// Stored; it counts.
+    case accepted = 1
+    /// The same id and revision with the same content is already stored: nothing changed.
+    case duplicate = 2
+    /// A newer revision (or a changed roster entry or KPI value) replaced the stored one, which stays in history.
+    case replaced = 3
+    /// Older than the stored revision: ignored.
+    case stale = 4
+    /// Not stored; violations say why.
+    case rejected = 5
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "RECORD_OUTCOME_UNSPECIFIED"
+        case .accepted: "ACCEPTED"
+        case .duplicate: "DUPLICATE"
+        case .replaced: "REPLACED"
+        case .stale: "STALE"
+        case .rejected: "REJECTED"
+        }
+    }
+}
+
+public enum AgentStatus: Int32, Sendable, Hashable, CaseIterable {
+    case unspecified = 0
+    /// A new hire in onboarding: takes no calls, is not tiered, not floor coverage.
+    case onboarding = 1
+    case inService = 2
+    /// Has left; left_on says when. Kept for retention figures.
+    case left = 3
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "AGENT_STATUS_UNSPECIFIED"
+        case .onboarding: "ONBOARDING"
+        case .inService: "IN_SERVICE"
+        case .left: "LEFT"
+        }
+    }
+}
+
+public enum MetricDirection: Int32, Sendable, Hashable, CaseIterable {
+    case unspecified = 0
+    /// CSAT, first-contact resolution.
+    case higherIsBetter = 1
+    /// Handle time, complaints.
+    case lowerIsBetter = 2
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "METRIC_DIRECTION_UNSPECIFIED"
+        case .higherIsBetter: "HIGHER_IS_BETTER"
+        case .lowerIsBetter: "LOWER_IS_BETTER"
+        }
+    }
+}
+
+public enum MetricAggregation: Int32, Sendable, Hashable, CaseIterable {
+    case unspecified = 0
+    /// Average of the samples (handle time).
+    case mean = 1
+    /// Total (complaints).
+    case sum = 2
+    /// A ratio in [0, 1] averaged over the period (resolution rate).
+    case rate = 3
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "METRIC_AGGREGATION_UNSPECIFIED"
+        case .mean: "MEAN"
+        case .sum: "SUM"
+        case .rate: "RATE"
+        }
+    }
+}
+
+public enum DayKind: Int32, Sendable, Hashable, CaseIterable {
+    case unspecified = 0
+    case workingDay = 1
+    /// An ordinary weekend day.
+    case restDay = 2
+    /// A public holiday on a weekday (or any day declared off).
+    case holiday = 3
+    /// 调休: a weekend day worked to make up for a holiday.
+    case makeupWorkingDay = 4
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "DAY_KIND_UNSPECIFIED"
+        case .workingDay: "WORKING_DAY"
+        case .restDay: "REST_DAY"
+        case .holiday: "HOLIDAY"
+        case .makeupWorkingDay: "MAKEUP_WORKING_DAY"
+        }
+    }
+}
+
+/// The channel a scored contact came through.
+public enum ContactChannel: Int32, Sendable, Hashable, CaseIterable {
+    case unspecified = 0
+    case voice = 1
+    case chat = 2
+    case email = 3
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "CONTACT_CHANNEL_UNSPECIFIED"
+        case .voice: "VOICE"
+        case .chat: "CHAT"
+        case .email: "EMAIL"
+        }
+    }
+}
+
+public enum VoidReason: Int32, Sendable, Hashable, CaseIterable {
+    case unspecified = 0
+    case disputeUpheld = 1
+    case calibration = 2
+    case wrongAgent = 3
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "VOID_REASON_UNSPECIFIED"
+        case .disputeUpheld: "DISPUTE_UPHELD"
+        case .calibration: "CALIBRATION"
+        case .wrongAgent: "WRONG_AGENT"
+        }
+    }
+}
+
+public enum GroupBy: Int32, Sendable, Hashable, CaseIterable {
+    /// The whole center.
+    case unspecified = 0
+    case team = 1
+    case department = 2
+    case site = 3
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "GROUP_BY_UNSPECIFIED"
+        case .team: "TEAM"
+        case .department: "DEPARTMENT"
+        case .site: "SITE"
+        }
+    }
+}
+
+public enum Tier: Int32, Sendable, Hashable, CaseIterable {
+    case unspecified = 0
+    /// 提升型: next month only new-business and new-campaign trainings are mandatory.
+    case advanced = 1
+    /// 培训型: attends all of next month's courses.
+    case standard = 2
+    /// 辅导型: all courses, staged coaching, continuous monitoring.
+    case coaching = 3
+    /// Too few evaluations for a reliable average: no tier is guessed.
+    case insufficientData = 4
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "TIER_UNSPECIFIED"
+        case .advanced: "ADVANCED"
+        case .standard: "STANDARD"
+        case .coaching: "COACHING"
+        case .insufficientData: "INSUFFICIENT_DATA"
+        }
+    }
+}
+
+public enum SummaryState: Int32, Sendable, Hashable, CaseIterable {
+    case unspecified = 0
+    /// Not written, due date not passed or passed.
+    case missing = 1
+    /// Written by the end of the due date.
+    case onTime = 2
+    /// Written after the due date.
+    case late = 3
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "SUMMARY_STATE_UNSPECIFIED"
+        case .missing: "MISSING"
+        case .onTime: "ON_TIME"
+        case .late: "LATE"
+        }
+    }
+}
+
+public struct RecordResult: Sendable, Hashable {
+    /// Position of the record in the request (0-based).
+    public var index: UInt32
+    /// The record's own id (evaluation id, agent id, metric id…), echoed for matching.
+    public var id: String
+    public var outcome: RecordOutcome
+    /// For REJECTED: the fields of this record and why (subjects are relative to the record).
+    public var violations: [Violation]
+
+    public init(index: UInt32 = 0, id: String = "", outcome: RecordOutcome = .unspecified, violations: [Violation] = []) {
+        self.index = index
+        self.id = id
+        self.outcome = outcome
+        self.violations = violations
+    }
+}
+
+extension RecordResult: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.RecordResult"
+    typealias CMessage = Training__V1__RecordResult
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__record_result__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.index = self.index
+        message.pointee.id = arena.string(self.id)
+        message.pointee.outcome = Training__V1__RecordOutcome(rawValue: UInt32(bitPattern: self.outcome.rawValue))
+        message.pointee.n_violations = self.violations.count
+        message.pointee.violations = arena.copy(self.violations.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.index = message.pointee.index
+        self.id = CDecode.string(message.pointee.id)
+        self.outcome = try CDecode.enumValue(message.pointee.outcome.rawValue, as: RecordOutcome.self, path: path.appending("outcome"))
+        self.violations = try CRepeated(count: message.pointee.n_violations, base: message.pointee.violations).mapIndexed { (i, value) throws(WireError) in try Violation(cMessage: CDecode.present(value, path: path.appending("violations", index: i)), path: path.appending("violations", index: i)) }
+    }
+}
+
+extension RecordResult: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(index: UInt32.max, id: "座席 agent ✓ 🎧 Ünïcode", outcome: .rejected, violations: [Violation.wireSamples[1], Violation.wireSamples[1]]),
+        ]
+    }
+}
+
+/// The answer to every batch method.
+public struct BatchResponse: Sendable, Hashable {
+    public var results: [RecordResult]
+    public var accepted: UInt32
+    public var duplicate: UInt32
+    public var replaced: UInt32
+    public var stale: UInt32
+    public var rejected: UInt32
+
+    public init(results: [RecordResult] = [], accepted: UInt32 = 0, duplicate: UInt32 = 0, replaced: UInt32 = 0, stale: UInt32 = 0, rejected: UInt32 = 0) {
+        self.results = results
+        self.accepted = accepted
+        self.duplicate = duplicate
+        self.replaced = replaced
+        self.stale = stale
+        self.rejected = rejected
+    }
+}
+
+extension BatchResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.BatchResponse"
+    typealias CMessage = Training__V1__BatchResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__batch_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_results = self.results.count
+        message.pointee.results = arena.copy(self.results.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.accepted = self.accepted
+        message.pointee.duplicate = self.duplicate
+        message.pointee.replaced = self.replaced
+        message.pointee.stale = self.stale
+        message.pointee.rejected = self.rejected
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.results = try CRepeated(count: message.pointee.n_results, base: message.pointee.results).mapIndexed { (i, value) throws(WireError) in try RecordResult(cMessage: CDecode.present(value, path: path.appending("results", index: i)), path: path.appending("results", index: i)) }
+        self.accepted = message.pointee.accepted
+        self.duplicate = message.pointee.duplicate
+        self.replaced = message.pointee.replaced
+        self.stale = message.pointee.stale
+        self.rejected = message.pointee.rejected
+    }
+}
+
+extension BatchResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(results: [RecordResult.wireSamples[1], RecordResult.wireSamples[1]], accepted: UInt32.max, duplicate: UInt32.max, replaced: UInt32.max, stale: UInt32.max, rejected: UInt32.max),
+        ]
+    }
+}
+
+/// One agent as the roster says on effective_date. Every change is kept with its
+/// effective date, so that a month is grouped by the team an agent belonged to then.
+public struct RosterEntry: Sendable, Hashable {
+    /// The QA system's agent id. 1-64 characters.
+    public var agentId: String
+    public var name: String
+    public var teamId: String
+    public var teamLeaderId: String
+    public var department: String
+    public var site: String
+    /// Optional.
+    public var queue: String
+    /// YYYY-MM-DD.
+    public var hireDate: String
+    public var status: AgentStatus
+    /// YYYY-MM-DD; required when status is LEFT, empty otherwise.
+    public var leftOn: String
+    /// YYYY-MM-DD from which this entry holds; empty: today on the center's calendar.
+    public var effectiveDate: String
+
+    public init(agentId: String = "", name: String = "", teamId: String = "", teamLeaderId: String = "", department: String = "", site: String = "", queue: String = "", hireDate: String = "", status: AgentStatus = .unspecified, leftOn: String = "", effectiveDate: String = "") {
+        self.agentId = agentId
+        self.name = name
+        self.teamId = teamId
+        self.teamLeaderId = teamLeaderId
+        self.department = department
+        self.site = site
+        self.queue = queue
+        self.hireDate = hireDate
+        self.status = status
+        self.leftOn = leftOn
+        self.effectiveDate = effectiveDate
+    }
+}
+
+extension RosterEntry: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.RosterEntry"
+    typealias CMessage = Training__V1__RosterEntry
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__roster_entry__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.name = arena.string(self.name)
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.team_leader_id = arena.string(self.teamLeaderId)
+        message.pointee.department = arena.string(self.department)
+        message.pointee.site = arena.string(self.site)
+        message.pointee.queue = arena.string(self.queue)
+        message.pointee.hire_date = arena.string(self.hireDate)
+        message.pointee.status = Training__V1__AgentStatus(rawValue: UInt32(bitPattern: self.status.rawValue))
+        message.pointee.left_on = arena.string(self.leftOn)
+        message.pointee.effective_date = arena.string(self.effectiveDate)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.name = CDecode.string(message.pointee.name)
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.teamLeaderId = CDecode.string(message.pointee.team_leader_id)
+        self.department = CDecode.string(message.pointee.department)
+        self.site = CDecode.string(message.pointee.site)
+        self.queue = CDecode.string(message.pointee.queue)
+        self.hireDate = CDecode.string(message.pointee.hire_date)
+        self.status = try CDecode.enumValue(message.pointee.status.rawValue, as: AgentStatus.self, path: path.appending("status"))
+        self.leftOn = CDecode.string(message.pointee.left_on)
+        self.effectiveDate = CDecode.string(message.pointee.effective_date)
+    }
+}
+
+extension RosterEntry: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", name: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode", teamLeaderId: "座席 agent ✓ 🎧 Ünïcode", department: "座席 agent ✓ 🎧 Ünïcode", site: "座席 agent ✓ 🎧 Ünïcode", queue: "座席 agent ✓ 🎧 Ünïcode", hireDate: "座席 agent ✓ 🎧 Ünïcode", status: .left, leftOn: "座席 agent ✓ 🎧 Ünïcode", effectiveDate: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// 1 to 10,000 entries. Outcomes: ACCEPTED (a new agent), REPLACED (a change, kept as a
+/// new version), DUPLICATE (identical to the version in force), STALE (effective before
+/// the newest stored version), REJECTED.
+public struct UpsertRosterRequest: Sendable, Hashable {
+    public var agents: [RosterEntry]
+
+    public init(agents: [RosterEntry] = []) {
+        self.agents = agents
+    }
+}
+
+extension UpsertRosterRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.UpsertRosterRequest"
+    typealias CMessage = Training__V1__UpsertRosterRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__upsert_roster_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_agents = self.agents.count
+        message.pointee.agents = arena.copy(self.agents.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.agents = try CRepeated(count: message.pointee.n_agents, base: message.pointee.agents).mapIndexed { (i, value) throws(WireError) in try RosterEntry(cMessage: CDecode.present(value, path: path.appending("agents", index: i)), path: path.appending("agents", index: i)) }
+    }
+}
+
+extension UpsertRosterRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agents: [RosterEntry.wireSamples[1], RosterEntry.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct GetAgentRequest: Sendable, Hashable {
+    public var agentId: String
+    /// YYYY-MM-DD: the version in force that day. Empty: the newest version.
+    public var asOf: String
+
+    public init(agentId: String = "", asOf: String = "") {
+        self.agentId = agentId
+        self.asOf = asOf
+    }
+}
+
+extension GetAgentRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetAgentRequest"
+    typealias CMessage = Training__V1__GetAgentRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_agent_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.as_of = arena.string(self.asOf)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.asOf = CDecode.string(message.pointee.as_of)
+    }
+}
+
+extension GetAgentRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", asOf: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct GetAgentResponse: Sendable, Hashable {
+    public var agent: RosterEntry?
+    /// Every stored version, oldest first.
+    public var history: [RosterEntry]
+
+    public init(agent: RosterEntry? = nil, history: [RosterEntry] = []) {
+        self.agent = agent
+        self.history = history
+    }
+}
+
+extension GetAgentResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetAgentResponse"
+    typealias CMessage = Training__V1__GetAgentResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_agent_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        if let value = self.agent { message.pointee.agent = value.makeFilledCMessage(in: arena) }
+        message.pointee.n_history = self.history.count
+        message.pointee.history = arena.copy(self.history.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        if let value = message.pointee.agent {
+            self.agent = try RosterEntry(cMessage: value, path: path.appending("agent"))
+        } else {
+            self.agent = nil
+        }
+        self.history = try CRepeated(count: message.pointee.n_history, base: message.pointee.history).mapIndexed { (i, value) throws(WireError) in try RosterEntry(cMessage: CDecode.present(value, path: path.appending("history", index: i)), path: path.appending("history", index: i)) }
+    }
+}
+
+extension GetAgentResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agent: RosterEntry.wireSamples[1], history: [RosterEntry.wireSamples[1], RosterEntry.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct Criterion: Sendable, Hashable {
+    /// e.g. "standard_phrasing", "service_warmth".
+    public var criterionId: String
+    public var name: String
+    /// > 0.
+    public var maxScore: Double
+    /// >= 0; used when the total is the weighted sum.
+    public var weight: Double
+    /// A critical line (compliance): failing it fails the call in most QA policies.
+    public var critical: Bool
+
+    public init(criterionId: String = "", name: String = "", maxScore: Double = 0, weight: Double = 0, critical: Bool = false) {
+        self.criterionId = criterionId
+        self.name = name
+        self.maxScore = maxScore
+        self.weight = weight
+        self.critical = critical
+    }
+}
+
+extension Criterion: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.Criterion"
+    typealias CMessage = Training__V1__Criterion
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__criterion__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.criterion_id = arena.string(self.criterionId)
+        message.pointee.name = arena.string(self.name)
+        message.pointee.max_score = self.maxScore
+        message.pointee.weight = self.weight
+        message.pointee.critical = self.critical ? 1 : 0
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.criterionId = CDecode.string(message.pointee.criterion_id)
+        self.name = CDecode.string(message.pointee.name)
+        self.maxScore = message.pointee.max_score
+        self.weight = message.pointee.weight
+        self.critical = message.pointee.critical != 0
+    }
+}
+
+extension Criterion: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(criterionId: "座席 agent ✓ 🎧 Ünïcode", name: "座席 agent ✓ 🎧 Ünïcode", maxScore: -1.5e308, weight: -1.5e308, critical: true),
+        ]
+    }
+}
+
+public struct Scorecard: Sendable, Hashable {
+    public var scorecardId: String
+    /// >= 1. A version, once stored, never changes.
+    public var version: UInt32
+    public var name: String
+    /// 1 to 100, unique ids.
+    public var criteria: [Criterion]
+    /// When true, an evaluation's total must equal sum(weight * score) of its items (within 0.01).
+    public var totalIsWeightedSum: Bool
+
+    public init(scorecardId: String = "", version: UInt32 = 0, name: String = "", criteria: [Criterion] = [], totalIsWeightedSum: Bool = false) {
+        self.scorecardId = scorecardId
+        self.version = version
+        self.name = name
+        self.criteria = criteria
+        self.totalIsWeightedSum = totalIsWeightedSum
+    }
+}
+
+extension Scorecard: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.Scorecard"
+    typealias CMessage = Training__V1__Scorecard
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__scorecard__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.scorecard_id = arena.string(self.scorecardId)
+        message.pointee.version = self.version
+        message.pointee.name = arena.string(self.name)
+        message.pointee.n_criteria = self.criteria.count
+        message.pointee.criteria = arena.copy(self.criteria.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.total_is_weighted_sum = self.totalIsWeightedSum ? 1 : 0
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.scorecardId = CDecode.string(message.pointee.scorecard_id)
+        self.version = message.pointee.version
+        self.name = CDecode.string(message.pointee.name)
+        self.criteria = try CRepeated(count: message.pointee.n_criteria, base: message.pointee.criteria).mapIndexed { (i, value) throws(WireError) in try Criterion(cMessage: CDecode.present(value, path: path.appending("criteria", index: i)), path: path.appending("criteria", index: i)) }
+        self.totalIsWeightedSum = message.pointee.total_is_weighted_sum != 0
+    }
+}
+
+extension Scorecard: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(scorecardId: "座席 agent ✓ 🎧 Ünïcode", version: UInt32.max, name: "座席 agent ✓ 🎧 Ünïcode", criteria: [Criterion.wireSamples[1], Criterion.wireSamples[1]], totalIsWeightedSum: true),
+        ]
+    }
+}
+
+/// OK when stored or identical to the stored version; ALREADY_EXISTS when the same id and
+/// version is stored with different content; INVALID_ARGUMENT naming the field.
+public struct PutScorecardRequest: Sendable, Hashable {
+    public var scorecard: Scorecard?
+
+    public init(scorecard: Scorecard? = nil) {
+        self.scorecard = scorecard
+    }
+}
+
+extension PutScorecardRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PutScorecardRequest"
+    typealias CMessage = Training__V1__PutScorecardRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__put_scorecard_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        if let value = self.scorecard { message.pointee.scorecard = value.makeFilledCMessage(in: arena) }
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        if let value = message.pointee.scorecard {
+            self.scorecard = try Scorecard(cMessage: value, path: path.appending("scorecard"))
+        } else {
+            self.scorecard = nil
+        }
+    }
+}
+
+extension PutScorecardRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(scorecard: Scorecard.wireSamples[1]),
+        ]
+    }
+}
+
+public struct PutScorecardResponse: Sendable, Hashable {
+    /// False when the identical version was already stored.
+    public var created: Bool
+
+    public init(created: Bool = false) {
+        self.created = created
+    }
+}
+
+extension PutScorecardResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PutScorecardResponse"
+    typealias CMessage = Training__V1__PutScorecardResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__put_scorecard_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.created = self.created ? 1 : 0
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.created = message.pointee.created != 0
+    }
+}
+
+extension PutScorecardResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(created: true),
+        ]
+    }
+}
+
+public struct MetricDefinition: Sendable, Hashable {
+    /// e.g. "aht_seconds", "csat", "fcr", "complaints".
+    public var metricId: String
+    public var name: String
+    public var unit: String
+    public var direction: MetricDirection
+    public var aggregation: MetricAggregation
+
+    public init(metricId: String = "", name: String = "", unit: String = "", direction: MetricDirection = .unspecified, aggregation: MetricAggregation = .unspecified) {
+        self.metricId = metricId
+        self.name = name
+        self.unit = unit
+        self.direction = direction
+        self.aggregation = aggregation
+    }
+}
+
+extension MetricDefinition: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.MetricDefinition"
+    typealias CMessage = Training__V1__MetricDefinition
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__metric_definition__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.metric_id = arena.string(self.metricId)
+        message.pointee.name = arena.string(self.name)
+        message.pointee.unit = arena.string(self.unit)
+        message.pointee.direction = Training__V1__MetricDirection(rawValue: UInt32(bitPattern: self.direction.rawValue))
+        message.pointee.aggregation = Training__V1__MetricAggregation(rawValue: UInt32(bitPattern: self.aggregation.rawValue))
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.metricId = CDecode.string(message.pointee.metric_id)
+        self.name = CDecode.string(message.pointee.name)
+        self.unit = CDecode.string(message.pointee.unit)
+        self.direction = try CDecode.enumValue(message.pointee.direction.rawValue, as: MetricDirection.self, path: path.appending("direction"))
+        self.aggregation = try CDecode.enumValue(message.pointee.aggregation.rawValue, as: MetricAggregation.self, path: path.appending("aggregation"))
+    }
+}
+
+extension MetricDefinition: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(metricId: "座席 agent ✓ 🎧 Ünïcode", name: "座席 agent ✓ 🎧 Ünïcode", unit: "座席 agent ✓ 🎧 Ünïcode", direction: .lowerIsBetter, aggregation: .rate),
+        ]
+    }
+}
+
+/// Outcomes per metric: ACCEPTED (new), REPLACED (changed), DUPLICATE, REJECTED.
+public struct PutMetricDefinitionsRequest: Sendable, Hashable {
+    public var metrics: [MetricDefinition]
+
+    public init(metrics: [MetricDefinition] = []) {
+        self.metrics = metrics
+    }
+}
+
+extension PutMetricDefinitionsRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PutMetricDefinitionsRequest"
+    typealias CMessage = Training__V1__PutMetricDefinitionsRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__put_metric_definitions_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_metrics = self.metrics.count
+        message.pointee.metrics = arena.copy(self.metrics.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.metrics = try CRepeated(count: message.pointee.n_metrics, base: message.pointee.metrics).mapIndexed { (i, value) throws(WireError) in try MetricDefinition(cMessage: CDecode.present(value, path: path.appending("metrics", index: i)), path: path.appending("metrics", index: i)) }
+    }
+}
+
+extension PutMetricDefinitionsRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(metrics: [MetricDefinition.wireSamples[1], MetricDefinition.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct CalendarDay: Sendable, Hashable {
+    /// YYYY-MM-DD.
+    public var date: String
+    public var kind: DayKind
+    /// e.g. "National Day".
+    public var name: String
+
+    public init(date: String = "", kind: DayKind = .unspecified, name: String = "") {
+        self.date = date
+        self.kind = kind
+        self.name = name
+    }
+}
+
+extension CalendarDay: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CalendarDay"
+    typealias CMessage = Training__V1__CalendarDay
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__calendar_day__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.date = arena.string(self.date)
+        message.pointee.kind = Training__V1__DayKind(rawValue: UInt32(bitPattern: self.kind.rawValue))
+        message.pointee.name = arena.string(self.name)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.date = CDecode.string(message.pointee.date)
+        self.kind = try CDecode.enumValue(message.pointee.kind.rawValue, as: DayKind.self, path: path.appending("kind"))
+        self.name = CDecode.string(message.pointee.name)
+    }
+}
+
+extension CalendarDay: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(date: "座席 agent ✓ 🎧 Ünïcode", kind: .makeupWorkingDay, name: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// Imports one year. Days not listed follow the weekday rule (Monday-Friday working,
+/// Saturday-Sunday rest); list holidays and make-up working days. Replaces what was
+/// stored for that year. The time zone (an IANA name such as "Asia/Shanghai") is the
+/// center's: it decides which month and week every call belongs to.
+public struct PutCalendarRequest: Sendable, Hashable {
+    public var timeZone: String
+    public var year: UInt32
+    public var days: [CalendarDay]
+
+    public init(timeZone: String = "", year: UInt32 = 0, days: [CalendarDay] = []) {
+        self.timeZone = timeZone
+        self.year = year
+        self.days = days
+    }
+}
+
+extension PutCalendarRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PutCalendarRequest"
+    typealias CMessage = Training__V1__PutCalendarRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__put_calendar_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.time_zone = arena.string(self.timeZone)
+        message.pointee.year = self.year
+        message.pointee.n_days = self.days.count
+        message.pointee.days = arena.copy(self.days.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.timeZone = CDecode.string(message.pointee.time_zone)
+        self.year = message.pointee.year
+        self.days = try CRepeated(count: message.pointee.n_days, base: message.pointee.days).mapIndexed { (i, value) throws(WireError) in try CalendarDay(cMessage: CDecode.present(value, path: path.appending("days", index: i)), path: path.appending("days", index: i)) }
+    }
+}
+
+extension PutCalendarRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(timeZone: "座席 agent ✓ 🎧 Ünïcode", year: UInt32.max, days: [CalendarDay.wireSamples[1], CalendarDay.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct PutCalendarResponse: Sendable, Hashable {
+    /// In the year, after the exceptions.
+    public var workingDays: UInt32
+
+    public init(workingDays: UInt32 = 0) {
+        self.workingDays = workingDays
+    }
+}
+
+extension PutCalendarResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PutCalendarResponse"
+    typealias CMessage = Training__V1__PutCalendarResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__put_calendar_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.working_days = self.workingDays
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.workingDays = message.pointee.working_days
+    }
+}
+
+extension PutCalendarResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(workingDays: UInt32.max),
+        ]
+    }
+}
+
+public struct GetCalendarRequest: Sendable, Hashable {
+    /// YYYY-MM-DD, inclusive.
+    public var fromDate: String
+    /// YYYY-MM-DD, inclusive; at most 400 days after from_date.
+    public var toDate: String
+
+    public init(fromDate: String = "", toDate: String = "") {
+        self.fromDate = fromDate
+        self.toDate = toDate
+    }
+}
+
+extension GetCalendarRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetCalendarRequest"
+    typealias CMessage = Training__V1__GetCalendarRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_calendar_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.from_date = arena.string(self.fromDate)
+        message.pointee.to_date = arena.string(self.toDate)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.fromDate = CDecode.string(message.pointee.from_date)
+        self.toDate = CDecode.string(message.pointee.to_date)
+    }
+}
+
+extension GetCalendarRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(fromDate: "座席 agent ✓ 🎧 Ünïcode", toDate: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct GetCalendarResponse: Sendable, Hashable {
+    public var timeZone: String
+    /// Every day of the range with its kind.
+    public var days: [CalendarDay]
+
+    public init(timeZone: String = "", days: [CalendarDay] = []) {
+        self.timeZone = timeZone
+        self.days = days
+    }
+}
+
+extension GetCalendarResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetCalendarResponse"
+    typealias CMessage = Training__V1__GetCalendarResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_calendar_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.time_zone = arena.string(self.timeZone)
+        message.pointee.n_days = self.days.count
+        message.pointee.days = arena.copy(self.days.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.timeZone = CDecode.string(message.pointee.time_zone)
+        self.days = try CRepeated(count: message.pointee.n_days, base: message.pointee.days).mapIndexed { (i, value) throws(WireError) in try CalendarDay(cMessage: CDecode.present(value, path: path.appending("days", index: i)), path: path.appending("days", index: i)) }
+    }
+}
+
+extension GetCalendarResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(timeZone: "座席 agent ✓ 🎧 Ünïcode", days: [CalendarDay.wireSamples[1], CalendarDay.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct ItemScore: Sendable, Hashable {
+    public var criterionId: String
+    public var name: String
+    /// 0 <= score <= max_score.
+    public var score: Double
+    /// > 0; when a scorecard is named, it must match the criterion's.
+    public var maxScore: Double
+    public var critical: Bool
+
+    public init(criterionId: String = "", name: String = "", score: Double = 0, maxScore: Double = 0, critical: Bool = false) {
+        self.criterionId = criterionId
+        self.name = name
+        self.score = score
+        self.maxScore = maxScore
+        self.critical = critical
+    }
+}
+
+extension ItemScore: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ItemScore"
+    typealias CMessage = Training__V1__ItemScore
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__item_score__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.criterion_id = arena.string(self.criterionId)
+        message.pointee.name = arena.string(self.name)
+        message.pointee.score = self.score
+        message.pointee.max_score = self.maxScore
+        message.pointee.critical = self.critical ? 1 : 0
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.criterionId = CDecode.string(message.pointee.criterion_id)
+        self.name = CDecode.string(message.pointee.name)
+        self.score = message.pointee.score
+        self.maxScore = message.pointee.max_score
+        self.critical = message.pointee.critical != 0
+    }
+}
+
+extension ItemScore: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(criterionId: "座席 agent ✓ 🎧 Ünïcode", name: "座席 agent ✓ 🎧 Ünïcode", score: -1.5e308, maxScore: -1.5e308, critical: true),
+        ]
+    }
+}
+
+/// One scored call of one agent, as the QA system sends it.
+public struct Evaluation: Sendable, Hashable {
+    /// The QA system's id. 1-128 characters.
+    public var evaluationId: String
+    /// >= 1; a correction sends a higher revision.
+    public var revision: UInt32
+    /// Must be on the roster (import the roster first).
+    public var agentId: String
+    public var callId: String
+    public var evaluatorId: String
+    /// Not after scored_at, not beyond the clock skew into the future.
+    public var callStartedAtUnixMs: Int64
+    public var scoredAtUnixMs: Int64
+    /// Optional; when set, scorecard_version must name a stored version.
+    public var scorecardId: String
+    public var scorecardVersion: UInt32
+    /// 0-100.
+    public var totalScore: Double
+    /// Optional (QA exports of totals only); at most 100.
+    public var items: [ItemScore]
+    public var channel: ContactChannel
+
+    public init(evaluationId: String = "", revision: UInt32 = 0, agentId: String = "", callId: String = "", evaluatorId: String = "", callStartedAtUnixMs: Int64 = 0, scoredAtUnixMs: Int64 = 0, scorecardId: String = "", scorecardVersion: UInt32 = 0, totalScore: Double = 0, items: [ItemScore] = [], channel: ContactChannel = .unspecified) {
+        self.evaluationId = evaluationId
+        self.revision = revision
+        self.agentId = agentId
+        self.callId = callId
+        self.evaluatorId = evaluatorId
+        self.callStartedAtUnixMs = callStartedAtUnixMs
+        self.scoredAtUnixMs = scoredAtUnixMs
+        self.scorecardId = scorecardId
+        self.scorecardVersion = scorecardVersion
+        self.totalScore = totalScore
+        self.items = items
+        self.channel = channel
+    }
+}
+
+extension Evaluation: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.Evaluation"
+    typealias CMessage = Training__V1__Evaluation
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__evaluation__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.evaluation_id = arena.string(self.evaluationId)
+        message.pointee.revision = self.revision
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.call_id = arena.string(self.callId)
+        message.pointee.evaluator_id = arena.string(self.evaluatorId)
+        message.pointee.call_started_at_unix_ms = self.callStartedAtUnixMs
+        message.pointee.scored_at_unix_ms = self.scoredAtUnixMs
+        message.pointee.scorecard_id = arena.string(self.scorecardId)
+        message.pointee.scorecard_version = self.scorecardVersion
+        message.pointee.total_score = self.totalScore
+        message.pointee.n_items = self.items.count
+        message.pointee.items = arena.copy(self.items.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.channel = Training__V1__ContactChannel(rawValue: UInt32(bitPattern: self.channel.rawValue))
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.evaluationId = CDecode.string(message.pointee.evaluation_id)
+        self.revision = message.pointee.revision
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.callId = CDecode.string(message.pointee.call_id)
+        self.evaluatorId = CDecode.string(message.pointee.evaluator_id)
+        self.callStartedAtUnixMs = message.pointee.call_started_at_unix_ms
+        self.scoredAtUnixMs = message.pointee.scored_at_unix_ms
+        self.scorecardId = CDecode.string(message.pointee.scorecard_id)
+        self.scorecardVersion = message.pointee.scorecard_version
+        self.totalScore = message.pointee.total_score
+        self.items = try CRepeated(count: message.pointee.n_items, base: message.pointee.items).mapIndexed { (i, value) throws(WireError) in try ItemScore(cMessage: CDecode.present(value, path: path.appending("items", index: i)), path: path.appending("items", index: i)) }
+        self.channel = try CDecode.enumValue(message.pointee.channel.rawValue, as: ContactChannel.self, path: path.appending("channel"))
+    }
+}
+
+extension Evaluation: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(evaluationId: "座席 agent ✓ 🎧 Ünïcode", revision: UInt32.max, agentId: "座席 agent ✓ 🎧 Ünïcode", callId: "座席 agent ✓ 🎧 Ünïcode", evaluatorId: "座席 agent ✓ 🎧 Ünïcode", callStartedAtUnixMs: Int64.min, scoredAtUnixMs: Int64.min, scorecardId: "座席 agent ✓ 🎧 Ünïcode", scorecardVersion: UInt32.max, totalScore: -1.5e308, items: [ItemScore.wireSamples[1], ItemScore.wireSamples[1]], channel: .email),
+        ]
+    }
+}
+
+/// 1 to 10,000 evaluations, stored in one transaction: once the call returns OK every
+/// ACCEPTED and REPLACED record is durable. Outcomes: ACCEPTED; DUPLICATE (same id and
+/// revision, same content); REPLACED (a higher revision: it counts, the old one stays in
+/// history); STALE (a lower revision than stored: ignored); REJECTED (violations; also
+/// the same id and revision with different content, a conflict: the stored one stays).
+public struct SubmitEvaluationsRequest: Sendable, Hashable {
+    public var evaluations: [Evaluation]
+
+    public init(evaluations: [Evaluation] = []) {
+        self.evaluations = evaluations
+    }
+}
+
+extension SubmitEvaluationsRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.SubmitEvaluationsRequest"
+    typealias CMessage = Training__V1__SubmitEvaluationsRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__submit_evaluations_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_evaluations = self.evaluations.count
+        message.pointee.evaluations = arena.copy(self.evaluations.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.evaluations = try CRepeated(count: message.pointee.n_evaluations, base: message.pointee.evaluations).mapIndexed { (i, value) throws(WireError) in try Evaluation(cMessage: CDecode.present(value, path: path.appending("evaluations", index: i)), path: path.appending("evaluations", index: i)) }
+    }
+}
+
+extension SubmitEvaluationsRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(evaluations: [Evaluation.wireSamples[1], Evaluation.wireSamples[1]]),
+        ]
+    }
+}
+
+/// Stops an evaluation counting anywhere; it stays in history. NOT_FOUND for an unknown
+/// id; INVALID_ARGUMENT without a reason. Voiding twice is OK (already_void).
+public struct VoidEvaluationRequest: Sendable, Hashable {
+    public var evaluationId: String
+    public var reason: VoidReason
+    public var note: String
+
+    public init(evaluationId: String = "", reason: VoidReason = .unspecified, note: String = "") {
+        self.evaluationId = evaluationId
+        self.reason = reason
+        self.note = note
+    }
+}
+
+extension VoidEvaluationRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.VoidEvaluationRequest"
+    typealias CMessage = Training__V1__VoidEvaluationRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__void_evaluation_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.evaluation_id = arena.string(self.evaluationId)
+        message.pointee.reason = Training__V1__VoidReason(rawValue: UInt32(bitPattern: self.reason.rawValue))
+        message.pointee.note = arena.string(self.note)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.evaluationId = CDecode.string(message.pointee.evaluation_id)
+        self.reason = try CDecode.enumValue(message.pointee.reason.rawValue, as: VoidReason.self, path: path.appending("reason"))
+        self.note = CDecode.string(message.pointee.note)
+    }
+}
+
+extension VoidEvaluationRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(evaluationId: "座席 agent ✓ 🎧 Ünïcode", reason: .wrongAgent, note: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct VoidEvaluationResponse: Sendable, Hashable {
+    public var alreadyVoid: Bool
+    /// The revision that was voided.
+    public var revision: UInt32
+
+    public init(alreadyVoid: Bool = false, revision: UInt32 = 0) {
+        self.alreadyVoid = alreadyVoid
+        self.revision = revision
+    }
+}
+
+extension VoidEvaluationResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.VoidEvaluationResponse"
+    typealias CMessage = Training__V1__VoidEvaluationResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__void_evaluation_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.already_void = self.alreadyVoid ? 1 : 0
+        message.pointee.revision = self.revision
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.alreadyVoid = message.pointee.already_void != 0
+        self.revision = message.pointee.revision
+    }
+}
+
+extension VoidEvaluationResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(alreadyVoid: true, revision: UInt32.max),
+        ]
+    }
+}
+
+public struct KpiSample: Sendable, Hashable {
+    public var agentId: String
+    /// A defined metric.
+    public var metricId: String
+    /// YYYY-MM-DD, inclusive.
+    public var periodStart: String
+    /// YYYY-MM-DD, inclusive, not before period_start.
+    public var periodEnd: String
+    /// Finite; in [0, 1] for RATE metrics; >= 0 for SUM metrics.
+    public var value: Double
+
+    public init(agentId: String = "", metricId: String = "", periodStart: String = "", periodEnd: String = "", value: Double = 0) {
+        self.agentId = agentId
+        self.metricId = metricId
+        self.periodStart = periodStart
+        self.periodEnd = periodEnd
+        self.value = value
+    }
+}
+
+extension KpiSample: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.KpiSample"
+    typealias CMessage = Training__V1__KpiSample
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__kpi_sample__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.metric_id = arena.string(self.metricId)
+        message.pointee.period_start = arena.string(self.periodStart)
+        message.pointee.period_end = arena.string(self.periodEnd)
+        message.pointee.value = self.value
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.metricId = CDecode.string(message.pointee.metric_id)
+        self.periodStart = CDecode.string(message.pointee.period_start)
+        self.periodEnd = CDecode.string(message.pointee.period_end)
+        self.value = message.pointee.value
+    }
+}
+
+extension KpiSample: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", metricId: "座席 agent ✓ 🎧 Ünïcode", periodStart: "座席 agent ✓ 🎧 Ünïcode", periodEnd: "座席 agent ✓ 🎧 Ünïcode", value: -1.5e308),
+        ]
+    }
+}
+
+/// 1 to 10,000 samples. The key is (agent, metric, period): the same value again is
+/// DUPLICATE, a different value REPLACED.
+public struct SubmitKpiSamplesRequest: Sendable, Hashable {
+    public var samples: [KpiSample]
+
+    public init(samples: [KpiSample] = []) {
+        self.samples = samples
+    }
+}
+
+extension SubmitKpiSamplesRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.SubmitKpiSamplesRequest"
+    typealias CMessage = Training__V1__SubmitKpiSamplesRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__submit_kpi_samples_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_samples = self.samples.count
+        message.pointee.samples = arena.copy(self.samples.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.samples = try CRepeated(count: message.pointee.n_samples, base: message.pointee.samples).mapIndexed { (i, value) throws(WireError) in try KpiSample(cMessage: CDecode.present(value, path: path.appending("samples", index: i)), path: path.appending("samples", index: i)) }
+    }
+}
+
+extension SubmitKpiSamplesRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(samples: [KpiSample.wireSamples[1], KpiSample.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct CriterionAverage: Sendable, Hashable {
+    public var criterionId: String
+    public var name: String
+    /// Mean of score / max_score, in percent (0-100).
+    public var average: Double
+    public var count: UInt32
+
+    public init(criterionId: String = "", name: String = "", average: Double = 0, count: UInt32 = 0) {
+        self.criterionId = criterionId
+        self.name = name
+        self.average = average
+        self.count = count
+    }
+}
+
+extension CriterionAverage: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CriterionAverage"
+    typealias CMessage = Training__V1__CriterionAverage
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__criterion_average__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.criterion_id = arena.string(self.criterionId)
+        message.pointee.name = arena.string(self.name)
+        message.pointee.average = self.average
+        message.pointee.count = self.count
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.criterionId = CDecode.string(message.pointee.criterion_id)
+        self.name = CDecode.string(message.pointee.name)
+        self.average = message.pointee.average
+        self.count = message.pointee.count
+    }
+}
+
+extension CriterionAverage: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(criterionId: "座席 agent ✓ 🎧 Ünïcode", name: "座席 agent ✓ 🎧 Ünïcode", average: -1.5e308, count: UInt32.max),
+        ]
+    }
+}
+
+public struct EvaluationSummary: Sendable, Hashable {
+    public var evaluationId: String
+    public var revision: UInt32
+    public var callStartedAtUnixMs: Int64
+    public var totalScore: Double
+    public var channel: ContactChannel
+
+    public init(evaluationId: String = "", revision: UInt32 = 0, callStartedAtUnixMs: Int64 = 0, totalScore: Double = 0, channel: ContactChannel = .unspecified) {
+        self.evaluationId = evaluationId
+        self.revision = revision
+        self.callStartedAtUnixMs = callStartedAtUnixMs
+        self.totalScore = totalScore
+        self.channel = channel
+    }
+}
+
+extension EvaluationSummary: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.EvaluationSummary"
+    typealias CMessage = Training__V1__EvaluationSummary
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__evaluation_summary__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.evaluation_id = arena.string(self.evaluationId)
+        message.pointee.revision = self.revision
+        message.pointee.call_started_at_unix_ms = self.callStartedAtUnixMs
+        message.pointee.total_score = self.totalScore
+        message.pointee.channel = Training__V1__ContactChannel(rawValue: UInt32(bitPattern: self.channel.rawValue))
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.evaluationId = CDecode.string(message.pointee.evaluation_id)
+        self.revision = message.pointee.revision
+        self.callStartedAtUnixMs = message.pointee.call_started_at_unix_ms
+        self.totalScore = message.pointee.total_score
+        self.channel = try CDecode.enumValue(message.pointee.channel.rawValue, as: ContactChannel.self, path: path.appending("channel"))
+    }
+}
+
+extension EvaluationSummary: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(evaluationId: "座席 agent ✓ 🎧 Ünïcode", revision: UInt32.max, callStartedAtUnixMs: Int64.min, totalScore: -1.5e308, channel: .email),
+        ]
+    }
+}
+
+/// The counting evaluations (latest revision, not void) of an agent whose call started
+/// within [from_date, to_date] on the center's calendar. NOT_FOUND for an unknown agent.
+public struct GetAgentScoresRequest: Sendable, Hashable {
+    public var agentId: String
+    public var fromDate: String
+    public var toDate: String
+
+    public init(agentId: String = "", fromDate: String = "", toDate: String = "") {
+        self.agentId = agentId
+        self.fromDate = fromDate
+        self.toDate = toDate
+    }
+}
+
+extension GetAgentScoresRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetAgentScoresRequest"
+    typealias CMessage = Training__V1__GetAgentScoresRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_agent_scores_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.from_date = arena.string(self.fromDate)
+        message.pointee.to_date = arena.string(self.toDate)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.fromDate = CDecode.string(message.pointee.from_date)
+        self.toDate = CDecode.string(message.pointee.to_date)
+    }
+}
+
+extension GetAgentScoresRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", fromDate: "座席 agent ✓ 🎧 Ünïcode", toDate: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct GetAgentScoresResponse: Sendable, Hashable {
+    public var agentId: String
+    public var count: UInt32
+    public var average: Double
+    /// Of the mean; 0 with fewer than 2 evaluations.
+    public var standardError: Double
+    public var criteria: [CriterionAverage]
+    /// Oldest first.
+    public var evaluations: [EvaluationSummary]
+
+    public init(agentId: String = "", count: UInt32 = 0, average: Double = 0, standardError: Double = 0, criteria: [CriterionAverage] = [], evaluations: [EvaluationSummary] = []) {
+        self.agentId = agentId
+        self.count = count
+        self.average = average
+        self.standardError = standardError
+        self.criteria = criteria
+        self.evaluations = evaluations
+    }
+}
+
+extension GetAgentScoresResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetAgentScoresResponse"
+    typealias CMessage = Training__V1__GetAgentScoresResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_agent_scores_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.count = self.count
+        message.pointee.average = self.average
+        message.pointee.standard_error = self.standardError
+        message.pointee.n_criteria = self.criteria.count
+        message.pointee.criteria = arena.copy(self.criteria.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.n_evaluations = self.evaluations.count
+        message.pointee.evaluations = arena.copy(self.evaluations.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.count = message.pointee.count
+        self.average = message.pointee.average
+        self.standardError = message.pointee.standard_error
+        self.criteria = try CRepeated(count: message.pointee.n_criteria, base: message.pointee.criteria).mapIndexed { (i, value) throws(WireError) in try CriterionAverage(cMessage: CDecode.present(value, path: path.appending("criteria", index: i)), path: path.appending("criteria", index: i)) }
+        self.evaluations = try CRepeated(count: message.pointee.n_evaluations, base: message.pointee.evaluations).mapIndexed { (i, value) throws(WireError) in try EvaluationSummary(cMessage: CDecode.present(value, path: path.appending("evaluations", index: i)), path: path.appending("evaluations", index: i)) }
+    }
+}
+
+extension GetAgentScoresResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", count: UInt32.max, average: -1.5e308, standardError: -1.5e308, criteria: [CriterionAverage.wireSamples[1], CriterionAverage.wireSamples[1]], evaluations: [EvaluationSummary.wireSamples[1], EvaluationSummary.wireSamples[1]]),
+        ]
+    }
+}
+
+/// Averages of a month's counting evaluations, grouped by where each agent was in the
+/// roster on the evaluation's day.
+public struct GetMonthlyAveragesRequest: Sendable, Hashable {
+    public var month: String
+    public var groupBy: GroupBy
+
+    public init(month: String = "", groupBy: GroupBy = .unspecified) {
+        self.month = month
+        self.groupBy = groupBy
+    }
+}
+
+extension GetMonthlyAveragesRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetMonthlyAveragesRequest"
+    typealias CMessage = Training__V1__GetMonthlyAveragesRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_monthly_averages_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.group_by = Training__V1__GroupBy(rawValue: UInt32(bitPattern: self.groupBy.rawValue))
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.groupBy = try CDecode.enumValue(message.pointee.group_by.rawValue, as: GroupBy.self, path: path.appending("group_by"))
+    }
+}
+
+extension GetMonthlyAveragesRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", groupBy: .site),
+        ]
+    }
+}
+
+public struct GroupAverage: Sendable, Hashable {
+    /// Team id, department or site; "center" for the whole center.
+    public var group: String
+    public var agents: UInt32
+    public var count: UInt32
+    public var average: Double
+    public var standardError: Double
+    /// The group had evaluations the month before.
+    public var hasPrevious: Bool
+    public var previousAverage: Double
+    /// average - previous_average.
+    public var change: Double
+
+    public init(group: String = "", agents: UInt32 = 0, count: UInt32 = 0, average: Double = 0, standardError: Double = 0, hasPrevious: Bool = false, previousAverage: Double = 0, change: Double = 0) {
+        self.group = group
+        self.agents = agents
+        self.count = count
+        self.average = average
+        self.standardError = standardError
+        self.hasPrevious = hasPrevious
+        self.previousAverage = previousAverage
+        self.change = change
+    }
+}
+
+extension GroupAverage: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GroupAverage"
+    typealias CMessage = Training__V1__GroupAverage
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__group_average__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.group = arena.string(self.group)
+        message.pointee.agents = self.agents
+        message.pointee.count = self.count
+        message.pointee.average = self.average
+        message.pointee.standard_error = self.standardError
+        message.pointee.has_previous = self.hasPrevious ? 1 : 0
+        message.pointee.previous_average = self.previousAverage
+        message.pointee.change = self.change
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.group = CDecode.string(message.pointee.group)
+        self.agents = message.pointee.agents
+        self.count = message.pointee.count
+        self.average = message.pointee.average
+        self.standardError = message.pointee.standard_error
+        self.hasPrevious = message.pointee.has_previous != 0
+        self.previousAverage = message.pointee.previous_average
+        self.change = message.pointee.change
+    }
+}
+
+extension GroupAverage: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(group: "座席 agent ✓ 🎧 Ünïcode", agents: UInt32.max, count: UInt32.max, average: -1.5e308, standardError: -1.5e308, hasPrevious: true, previousAverage: -1.5e308, change: -1.5e308),
+        ]
+    }
+}
+
+public struct GetMonthlyAveragesResponse: Sendable, Hashable {
+    public var month: String
+    public var groupBy: GroupBy
+    public var groups: [GroupAverage]
+
+    public init(month: String = "", groupBy: GroupBy = .unspecified, groups: [GroupAverage] = []) {
+        self.month = month
+        self.groupBy = groupBy
+        self.groups = groups
+    }
+}
+
+extension GetMonthlyAveragesResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetMonthlyAveragesResponse"
+    typealias CMessage = Training__V1__GetMonthlyAveragesResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_monthly_averages_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.group_by = Training__V1__GroupBy(rawValue: UInt32(bitPattern: self.groupBy.rawValue))
+        message.pointee.n_groups = self.groups.count
+        message.pointee.groups = arena.copy(self.groups.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.groupBy = try CDecode.enumValue(message.pointee.group_by.rawValue, as: GroupBy.self, path: path.appending("group_by"))
+        self.groups = try CRepeated(count: message.pointee.n_groups, base: message.pointee.groups).mapIndexed { (i, value) throws(WireError) in try GroupAverage(cMessage: CDecode.present(value, path: path.appending("groups", index: i)), path: path.appending("groups", index: i)) }
+    }
+}
+
+extension GetMonthlyAveragesResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", groupBy: .site, groups: [GroupAverage.wireSamples[1], GroupAverage.wireSamples[1]]),
+        ]
+    }
+}
+
+/// Center policy deciding next month's training tier from a monthly average. Versioned:
+/// a closed month records the version it used.
+public struct TierPolicy: Sendable, Hashable {
+    /// Set by the server.
+    public var version: UInt32
+    /// Average >= this: ADVANCED. Default 95.
+    public var advancedThreshold: Double
+    /// Average < this: COACHING. Default 86.
+    public var coachingThreshold: Double
+    /// Fewer: INSUFFICIENT_DATA. Default 4.
+    public var minimumEvaluations: UInt32
+    /// The average is rounded half-up to this many decimals before comparing. Default 1.
+    public var roundingDecimals: UInt32
+    /// Caller that set it.
+    public var setBy: String
+    public var setAtUnixMs: Int64
+
+    public init(version: UInt32 = 0, advancedThreshold: Double = 0, coachingThreshold: Double = 0, minimumEvaluations: UInt32 = 0, roundingDecimals: UInt32 = 0, setBy: String = "", setAtUnixMs: Int64 = 0) {
+        self.version = version
+        self.advancedThreshold = advancedThreshold
+        self.coachingThreshold = coachingThreshold
+        self.minimumEvaluations = minimumEvaluations
+        self.roundingDecimals = roundingDecimals
+        self.setBy = setBy
+        self.setAtUnixMs = setAtUnixMs
+    }
+}
+
+extension TierPolicy: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.TierPolicy"
+    typealias CMessage = Training__V1__TierPolicy
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__tier_policy__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.version = self.version
+        message.pointee.advanced_threshold = self.advancedThreshold
+        message.pointee.coaching_threshold = self.coachingThreshold
+        message.pointee.minimum_evaluations = self.minimumEvaluations
+        message.pointee.rounding_decimals = self.roundingDecimals
+        message.pointee.set_by = arena.string(self.setBy)
+        message.pointee.set_at_unix_ms = self.setAtUnixMs
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.version = message.pointee.version
+        self.advancedThreshold = message.pointee.advanced_threshold
+        self.coachingThreshold = message.pointee.coaching_threshold
+        self.minimumEvaluations = message.pointee.minimum_evaluations
+        self.roundingDecimals = message.pointee.rounding_decimals
+        self.setBy = CDecode.string(message.pointee.set_by)
+        self.setAtUnixMs = message.pointee.set_at_unix_ms
+    }
+}
+
+extension TierPolicy: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(version: UInt32.max, advancedThreshold: -1.5e308, coachingThreshold: -1.5e308, minimumEvaluations: UInt32.max, roundingDecimals: UInt32.max, setBy: "座席 agent ✓ 🎧 Ünïcode", setAtUnixMs: Int64.min),
+        ]
+    }
+}
+
+public struct GetTierPolicyRequest: Sendable, Hashable {
+
+    public init() {
+    }
+}
+
+extension GetTierPolicyRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetTierPolicyRequest"
+    typealias CMessage = Training__V1__GetTierPolicyRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_tier_policy_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        _ = message
+        _ = arena
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        _ = message
+        _ = path
+    }
+}
+
+extension GetTierPolicyRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(),
+        ]
+    }
+}
+
+/// INVALID_ARGUMENT unless 0 <= coaching_threshold <= advanced_threshold <= 100,
+/// minimum_evaluations >= 1 and rounding_decimals <= 4.
+public struct SetTierPolicyRequest: Sendable, Hashable {
+    public var advancedThreshold: Double
+    public var coachingThreshold: Double
+    public var minimumEvaluations: UInt32
+    public var roundingDecimals: UInt32
+
+    public init(advancedThreshold: Double = 0, coachingThreshold: Double = 0, minimumEvaluations: UInt32 = 0, roundingDecimals: UInt32 = 0) {
+        self.advancedThreshold = advancedThreshold
+        self.coachingThreshold = coachingThreshold
+        self.minimumEvaluations = minimumEvaluations
+        self.roundingDecimals = roundingDecimals
+    }
+}
+
+extension SetTierPolicyRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.SetTierPolicyRequest"
+    typealias CMessage = Training__V1__SetTierPolicyRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__set_tier_policy_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.advanced_threshold = self.advancedThreshold
+        message.pointee.coaching_threshold = self.coachingThreshold
+        message.pointee.minimum_evaluations = self.minimumEvaluations
+        message.pointee.rounding_decimals = self.roundingDecimals
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.advancedThreshold = message.pointee.advanced_threshold
+        self.coachingThreshold = message.pointee.coaching_threshold
+        self.minimumEvaluations = message.pointee.minimum_evaluations
+        self.roundingDecimals = message.pointee.rounding_decimals
+    }
+}
+
+extension SetTierPolicyRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(advancedThreshold: -1.5e308, coachingThreshold: -1.5e308, minimumEvaluations: UInt32.max, roundingDecimals: UInt32.max),
+        ]
+    }
+}
+
+public struct TierAssignment: Sendable, Hashable {
+    public var agentId: String
+    public var name: String
+    /// Where the agent was at the end of the month.
+    public var teamId: String
+    public var teamLeaderId: String
+    public var department: String
+    public var site: String
+    public var tier: Tier
+    /// Rounded per the policy.
+    public var average: Double
+    public var count: UInt32
+    public var standardError: Double
+    /// Within one standard error of a threshold: the tier could flip with a few more calls.
+    public var borderline: Bool
+    /// COACHING only: the team leader's problem summary and coaching suggestion are due by
+    /// this date (the last working day before the 5th of next month).
+    public var problemSummaryDue: String
+    /// In a re-close: the tier of the previous revision (TIER_UNSPECIFIED if the agent was not in it).
+    public var previousTier: Tier
+
+    public init(agentId: String = "", name: String = "", teamId: String = "", teamLeaderId: String = "", department: String = "", site: String = "", tier: Tier = .unspecified, average: Double = 0, count: UInt32 = 0, standardError: Double = 0, borderline: Bool = false, problemSummaryDue: String = "", previousTier: Tier = .unspecified) {
+        self.agentId = agentId
+        self.name = name
+        self.teamId = teamId
+        self.teamLeaderId = teamLeaderId
+        self.department = department
+        self.site = site
+        self.tier = tier
+        self.average = average
+        self.count = count
+        self.standardError = standardError
+        self.borderline = borderline
+        self.problemSummaryDue = problemSummaryDue
+        self.previousTier = previousTier
+    }
+}
+
+extension TierAssignment: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.TierAssignment"
+    typealias CMessage = Training__V1__TierAssignment
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__tier_assignment__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.name = arena.string(self.name)
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.team_leader_id = arena.string(self.teamLeaderId)
+        message.pointee.department = arena.string(self.department)
+        message.pointee.site = arena.string(self.site)
+        message.pointee.tier = Training__V1__Tier(rawValue: UInt32(bitPattern: self.tier.rawValue))
+        message.pointee.average = self.average
+        message.pointee.count = self.count
+        message.pointee.standard_error = self.standardError
+        message.pointee.borderline = self.borderline ? 1 : 0
+        message.pointee.problem_summary_due = arena.string(self.problemSummaryDue)
+        message.pointee.previous_tier = Training__V1__Tier(rawValue: UInt32(bitPattern: self.previousTier.rawValue))
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.name = CDecode.string(message.pointee.name)
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.teamLeaderId = CDecode.string(message.pointee.team_leader_id)
+        self.department = CDecode.string(message.pointee.department)
+        self.site = CDecode.string(message.pointee.site)
+        self.tier = try CDecode.enumValue(message.pointee.tier.rawValue, as: Tier.self, path: path.appending("tier"))
+        self.average = message.pointee.average
+        self.count = message.pointee.count
+        self.standardError = message.pointee.standard_error
+        self.borderline = message.pointee.borderline != 0
+        self.problemSummaryDue = CDecode.string(message.pointee.problem_summary_due)
+        self.previousTier = try CDecode.enumValue(message.pointee.previous_tier.rawValue, as: Tier.self, path: path.appending("previous_tier"))
+    }
+}
+
+extension TierAssignment: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", name: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode", teamLeaderId: "座席 agent ✓ 🎧 Ünïcode", department: "座席 agent ✓ 🎧 Ünïcode", site: "座席 agent ✓ 🎧 Ünïcode", tier: .insufficientData, average: -1.5e308, count: UInt32.max, standardError: -1.5e308, borderline: true, problemSummaryDue: "座席 agent ✓ 🎧 Ünïcode", previousTier: .insufficientData),
+        ]
+    }
+}
+
+/// Closes a month: next month's tier for every in-service agent active in the month.
+/// FAILED_PRECONDITION if the month has not ended on the center's calendar (unless
+/// force) or no calendar is imported; INVALID_ARGUMENT for a malformed month.
+/// Closing again makes a new revision; earlier revisions stay readable.
+public struct CloseMonthRequest: Sendable, Hashable {
+    public var month: String
+    public var force: Bool
+
+    public init(month: String = "", force: Bool = false) {
+        self.month = month
+        self.force = force
+    }
+}
+
+extension CloseMonthRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CloseMonthRequest"
+    typealias CMessage = Training__V1__CloseMonthRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__close_month_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.force = self.force ? 1 : 0
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.force = message.pointee.force != 0
+    }
+}
+
+extension CloseMonthRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", force: true),
+        ]
+    }
+}
+
+public struct TierCount: Sendable, Hashable {
+    public var tier: Tier
+    public var agents: UInt32
+
+    public init(tier: Tier = .unspecified, agents: UInt32 = 0) {
+        self.tier = tier
+        self.agents = agents
+    }
+}
+
+extension TierCount: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.TierCount"
+    typealias CMessage = Training__V1__TierCount
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__tier_count__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.tier = Training__V1__Tier(rawValue: UInt32(bitPattern: self.tier.rawValue))
+        message.pointee.agents = self.agents
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.tier = try CDecode.enumValue(message.pointee.tier.rawValue, as: Tier.self, path: path.appending("tier"))
+        self.agents = message.pointee.agents
+    }
+}
+
+extension TierCount: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(tier: .insufficientData, agents: UInt32.max),
+        ]
+    }
+}
+
+public struct CloseMonthResponse: Sendable, Hashable {
+    public var month: String
+    /// The month the tiers are for.
+    public var appliesToMonth: String
+    public var revision: UInt32
+    public var policyVersion: UInt32
+    public var closedAtUnixMs: Int64
+    public var counts: [TierCount]
+    /// Agents whose tier differs from the previous revision (all agents in revision 1: empty).
+    public var changed: [TierAssignment]
+    /// Agents in this revision.
+    public var assigned: UInt32
+
+    public init(month: String = "", appliesToMonth: String = "", revision: UInt32 = 0, policyVersion: UInt32 = 0, closedAtUnixMs: Int64 = 0, counts: [TierCount] = [], changed: [TierAssignment] = [], assigned: UInt32 = 0) {
+        self.month = month
+        self.appliesToMonth = appliesToMonth
+        self.revision = revision
+        self.policyVersion = policyVersion
+        self.closedAtUnixMs = closedAtUnixMs
+        self.counts = counts
+        self.changed = changed
+        self.assigned = assigned
+    }
+}
+
+extension CloseMonthResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CloseMonthResponse"
+    typealias CMessage = Training__V1__CloseMonthResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__close_month_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.applies_to_month = arena.string(self.appliesToMonth)
+        message.pointee.revision = self.revision
+        message.pointee.policy_version = self.policyVersion
+        message.pointee.closed_at_unix_ms = self.closedAtUnixMs
+        message.pointee.n_counts = self.counts.count
+        message.pointee.counts = arena.copy(self.counts.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.n_changed = self.changed.count
+        message.pointee.changed = arena.copy(self.changed.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.assigned = self.assigned
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.appliesToMonth = CDecode.string(message.pointee.applies_to_month)
+        self.revision = message.pointee.revision
+        self.policyVersion = message.pointee.policy_version
+        self.closedAtUnixMs = message.pointee.closed_at_unix_ms
+        self.counts = try CRepeated(count: message.pointee.n_counts, base: message.pointee.counts).mapIndexed { (i, value) throws(WireError) in try TierCount(cMessage: CDecode.present(value, path: path.appending("counts", index: i)), path: path.appending("counts", index: i)) }
+        self.changed = try CRepeated(count: message.pointee.n_changed, base: message.pointee.changed).mapIndexed { (i, value) throws(WireError) in try TierAssignment(cMessage: CDecode.present(value, path: path.appending("changed", index: i)), path: path.appending("changed", index: i)) }
+        self.assigned = message.pointee.assigned
+    }
+}
+
+extension CloseMonthResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", appliesToMonth: "座席 agent ✓ 🎧 Ünïcode", revision: UInt32.max, policyVersion: UInt32.max, closedAtUnixMs: Int64.min, counts: [TierCount.wireSamples[1], TierCount.wireSamples[1]], changed: [TierAssignment.wireSamples[1], TierAssignment.wireSamples[1]], assigned: UInt32.max),
+        ]
+    }
+}
+
+/// NOT_FOUND when the month (or the revision) was never closed.
+public struct ListTierAssignmentsRequest: Sendable, Hashable {
+    public var month: String
+    /// 0: the latest.
+    public var revision: UInt32
+    /// Filters; empty: all.
+    public var teamId: String
+    public var department: String
+    /// TIER_UNSPECIFIED: all.
+    public var tier: Tier
+
+    public init(month: String = "", revision: UInt32 = 0, teamId: String = "", department: String = "", tier: Tier = .unspecified) {
+        self.month = month
+        self.revision = revision
+        self.teamId = teamId
+        self.department = department
+        self.tier = tier
+    }
+}
+
+extension ListTierAssignmentsRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ListTierAssignmentsRequest"
+    typealias CMessage = Training__V1__ListTierAssignmentsRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__list_tier_assignments_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.revision = self.revision
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.department = arena.string(self.department)
+        message.pointee.tier = Training__V1__Tier(rawValue: UInt32(bitPattern: self.tier.rawValue))
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.revision = message.pointee.revision
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.department = CDecode.string(message.pointee.department)
+        self.tier = try CDecode.enumValue(message.pointee.tier.rawValue, as: Tier.self, path: path.appending("tier"))
+    }
+}
+
+extension ListTierAssignmentsRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", revision: UInt32.max, teamId: "座席 agent ✓ 🎧 Ünïcode", department: "座席 agent ✓ 🎧 Ünïcode", tier: .insufficientData),
+        ]
+    }
+}
+
+public struct ListTierAssignmentsResponse: Sendable, Hashable {
+    public var month: String
+    public var appliesToMonth: String
+    public var revision: UInt32
+    public var policyVersion: UInt32
+    public var closedAtUnixMs: Int64
+    public var assignments: [TierAssignment]
+
+    public init(month: String = "", appliesToMonth: String = "", revision: UInt32 = 0, policyVersion: UInt32 = 0, closedAtUnixMs: Int64 = 0, assignments: [TierAssignment] = []) {
+        self.month = month
+        self.appliesToMonth = appliesToMonth
+        self.revision = revision
+        self.policyVersion = policyVersion
+        self.closedAtUnixMs = closedAtUnixMs
+        self.assignments = assignments
+    }
+}
+
+extension ListTierAssignmentsResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ListTierAssignmentsResponse"
+    typealias CMessage = Training__V1__ListTierAssignmentsResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__list_tier_assignments_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.applies_to_month = arena.string(self.appliesToMonth)
+        message.pointee.revision = self.revision
+        message.pointee.policy_version = self.policyVersion
+        message.pointee.closed_at_unix_ms = self.closedAtUnixMs
+        message.pointee.n_assignments = self.assignments.count
+        message.pointee.assignments = arena.copy(self.assignments.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.appliesToMonth = CDecode.string(message.pointee.applies_to_month)
+        self.revision = message.pointee.revision
+        self.policyVersion = message.pointee.policy_version
+        self.closedAtUnixMs = message.pointee.closed_at_unix_ms
+        self.assignments = try CRepeated(count: message.pointee.n_assignments, base: message.pointee.assignments).mapIndexed { (i, value) throws(WireError) in try TierAssignment(cMessage: CDecode.present(value, path: path.appending("assignments", index: i)), path: path.appending("assignments", index: i)) }
+    }
+}
+
+extension ListTierAssignmentsResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", appliesToMonth: "座席 agent ✓ 🎧 Ünïcode", revision: UInt32.max, policyVersion: UInt32.max, closedAtUnixMs: Int64.min, assignments: [TierAssignment.wireSamples[1], TierAssignment.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct WatchListAgent: Sendable, Hashable {
+    public var agentId: String
+    public var name: String
+    public var average: Double
+    public var count: UInt32
+    public var standardError: Double
+    public var borderline: Bool
+    /// Up to three, weakest first.
+    public var weakestCriteria: [CriterionAverage]
+    public var summaryState: SummaryState
+    public var summaryAuthorId: String
+    public var summarySubmittedAtUnixMs: Int64
+    public var summaryText: String
+
+    public init(agentId: String = "", name: String = "", average: Double = 0, count: UInt32 = 0, standardError: Double = 0, borderline: Bool = false, weakestCriteria: [CriterionAverage] = [], summaryState: SummaryState = .unspecified, summaryAuthorId: String = "", summarySubmittedAtUnixMs: Int64 = 0, summaryText: String = "") {
+        self.agentId = agentId
+        self.name = name
+        self.average = average
+        self.count = count
+        self.standardError = standardError
+        self.borderline = borderline
+        self.weakestCriteria = weakestCriteria
+        self.summaryState = summaryState
+        self.summaryAuthorId = summaryAuthorId
+        self.summarySubmittedAtUnixMs = summarySubmittedAtUnixMs
+        self.summaryText = summaryText
+    }
+}
+
+extension WatchListAgent: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.WatchListAgent"
+    typealias CMessage = Training__V1__WatchListAgent
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__watch_list_agent__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.name = arena.string(self.name)
+        message.pointee.average = self.average
+        message.pointee.count = self.count
+        message.pointee.standard_error = self.standardError
+        message.pointee.borderline = self.borderline ? 1 : 0
+        message.pointee.n_weakest_criteria = self.weakestCriteria.count
+        message.pointee.weakest_criteria = arena.copy(self.weakestCriteria.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.summary_state = Training__V1__SummaryState(rawValue: UInt32(bitPattern: self.summaryState.rawValue))
+        message.pointee.summary_author_id = arena.string(self.summaryAuthorId)
+        message.pointee.summary_submitted_at_unix_ms = self.summarySubmittedAtUnixMs
+        message.pointee.summary_text = arena.string(self.summaryText)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.name = CDecode.string(message.pointee.name)
+        self.average = message.pointee.average
+        self.count = message.pointee.count
+        self.standardError = message.pointee.standard_error
+        self.borderline = message.pointee.borderline != 0
+        self.weakestCriteria = try CRepeated(count: message.pointee.n_weakest_criteria, base: message.pointee.weakest_criteria).mapIndexed { (i, value) throws(WireError) in try CriterionAverage(cMessage: CDecode.present(value, path: path.appending("weakest_criteria", index: i)), path: path.appending("weakest_criteria", index: i)) }
+        self.summaryState = try CDecode.enumValue(message.pointee.summary_state.rawValue, as: SummaryState.self, path: path.appending("summary_state"))
+        self.summaryAuthorId = CDecode.string(message.pointee.summary_author_id)
+        self.summarySubmittedAtUnixMs = message.pointee.summary_submitted_at_unix_ms
+        self.summaryText = CDecode.string(message.pointee.summary_text)
+    }
+}
+
+extension WatchListAgent: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", name: "座席 agent ✓ 🎧 Ünïcode", average: -1.5e308, count: UInt32.max, standardError: -1.5e308, borderline: true, weakestCriteria: [CriterionAverage.wireSamples[1], CriterionAverage.wireSamples[1]], summaryState: .late, summaryAuthorId: "座席 agent ✓ 🎧 Ünïcode", summarySubmittedAtUnixMs: Int64.min, summaryText: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct WatchListTeam: Sendable, Hashable {
+    public var teamId: String
+    public var teamLeaderId: String
+    /// The written summaries are due by the end of this day: 2 working days after the week.
+    public var summaryDueDate: String
+    public var agents: [WatchListAgent]
+
+    public init(teamId: String = "", teamLeaderId: String = "", summaryDueDate: String = "", agents: [WatchListAgent] = []) {
+        self.teamId = teamId
+        self.teamLeaderId = teamLeaderId
+        self.summaryDueDate = summaryDueDate
+        self.agents = agents
+    }
+}
+
+extension WatchListTeam: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.WatchListTeam"
+    typealias CMessage = Training__V1__WatchListTeam
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__watch_list_team__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.team_leader_id = arena.string(self.teamLeaderId)
+        message.pointee.summary_due_date = arena.string(self.summaryDueDate)
+        message.pointee.n_agents = self.agents.count
+        message.pointee.agents = arena.copy(self.agents.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.teamLeaderId = CDecode.string(message.pointee.team_leader_id)
+        self.summaryDueDate = CDecode.string(message.pointee.summary_due_date)
+        self.agents = try CRepeated(count: message.pointee.n_agents, base: message.pointee.agents).mapIndexed { (i, value) throws(WireError) in try WatchListAgent(cMessage: CDecode.present(value, path: path.appending("agents", index: i)), path: path.appending("agents", index: i)) }
+    }
+}
+
+extension WatchListTeam: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(teamId: "座席 agent ✓ 🎧 Ünïcode", teamLeaderId: "座席 agent ✓ 🎧 Ünïcode", summaryDueDate: "座席 agent ✓ 🎧 Ünïcode", agents: [WatchListAgent.wireSamples[1], WatchListAgent.wireSamples[1]]),
+        ]
+    }
+}
+
+/// Last week's agents below the coaching threshold, per team. INVALID_ARGUMENT for a
+/// malformed week; FAILED_PRECONDITION without a calendar.
+public struct GetWeeklyWatchListRequest: Sendable, Hashable {
+    /// YYYY-Www.
+    public var week: String
+    /// Empty: every team.
+    public var teamId: String
+
+    public init(week: String = "", teamId: String = "") {
+        self.week = week
+        self.teamId = teamId
+    }
+}
+
+extension GetWeeklyWatchListRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetWeeklyWatchListRequest"
+    typealias CMessage = Training__V1__GetWeeklyWatchListRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_weekly_watch_list_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.week = arena.string(self.week)
+        message.pointee.team_id = arena.string(self.teamId)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.week = CDecode.string(message.pointee.week)
+        self.teamId = CDecode.string(message.pointee.team_id)
+    }
+}
+
+extension GetWeeklyWatchListRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(week: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct GetWeeklyWatchListResponse: Sendable, Hashable {
+    public var week: String
+    /// Monday.
+    public var weekStart: String
+    /// Sunday.
+    public var weekEnd: String
+    public var teams: [WatchListTeam]
+
+    public init(week: String = "", weekStart: String = "", weekEnd: String = "", teams: [WatchListTeam] = []) {
+        self.week = week
+        self.weekStart = weekStart
+        self.weekEnd = weekEnd
+        self.teams = teams
+    }
+}
+
+extension GetWeeklyWatchListResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetWeeklyWatchListResponse"
+    typealias CMessage = Training__V1__GetWeeklyWatchListResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_weekly_watch_list_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.week = arena.string(self.week)
+        message.pointee.week_start = arena.string(self.weekStart)
+        message.pointee.week_end = arena.string(self.weekEnd)
+        message.pointee.n_teams = self.teams.count
+        message.pointee.teams = arena.copy(self.teams.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.week = CDecode.string(message.pointee.week)
+        self.weekStart = CDecode.string(message.pointee.week_start)
+        self.weekEnd = CDecode.string(message.pointee.week_end)
+        self.teams = try CRepeated(count: message.pointee.n_teams, base: message.pointee.teams).mapIndexed { (i, value) throws(WireError) in try WatchListTeam(cMessage: CDecode.present(value, path: path.appending("teams", index: i)), path: path.appending("teams", index: i)) }
+    }
+}
+
+extension GetWeeklyWatchListResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(week: "座席 agent ✓ 🎧 Ünïcode", weekStart: "座席 agent ✓ 🎧 Ünïcode", weekEnd: "座席 agent ✓ 🎧 Ünïcode", teams: [WatchListTeam.wireSamples[1], WatchListTeam.wireSamples[1]]),
+        ]
+    }
+}
+
+/// The team leader's written summary of one agent's training and management problems
+/// for a week. FAILED_PRECONDITION if the agent is not on that week's watch list.
+/// A second summary for the same agent and week replaces the text and keeps the first time.
+public struct SubmitWatchListSummaryRequest: Sendable, Hashable {
+    public var week: String
+    public var agentId: String
+    public var authorId: String
+    /// 1-10,000 characters.
+    public var text: String
+
+    public init(week: String = "", agentId: String = "", authorId: String = "", text: String = "") {
+        self.week = week
+        self.agentId = agentId
+        self.authorId = authorId
+        self.text = text
+    }
+}
+
+extension SubmitWatchListSummaryRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.SubmitWatchListSummaryRequest"
+    typealias CMessage = Training__V1__SubmitWatchListSummaryRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__submit_watch_list_summary_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.week = arena.string(self.week)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.author_id = arena.string(self.authorId)
+        message.pointee.text = arena.string(self.text)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.week = CDecode.string(message.pointee.week)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.authorId = CDecode.string(message.pointee.author_id)
+        self.text = CDecode.string(message.pointee.text)
+    }
+}
+
+extension SubmitWatchListSummaryRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(week: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", authorId: "座席 agent ✓ 🎧 Ünïcode", text: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct SubmitWatchListSummaryResponse: Sendable, Hashable {
+    public var state: SummaryState
+    public var dueDate: String
+
+    public init(state: SummaryState = .unspecified, dueDate: String = "") {
+        self.state = state
+        self.dueDate = dueDate
+    }
+}
+
+extension SubmitWatchListSummaryResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.SubmitWatchListSummaryResponse"
+    typealias CMessage = Training__V1__SubmitWatchListSummaryResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__submit_watch_list_summary_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.state = Training__V1__SummaryState(rawValue: UInt32(bitPattern: self.state.rawValue))
+        message.pointee.due_date = arena.string(self.dueDate)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+        self.state = try CDecode.enumValue(message.pointee.state.rawValue, as: SummaryState.self, path: path.appending("state"))
+        self.dueDate = CDecode.string(message.pointee.due_date)
+    }
+}
+
+extension SubmitWatchListSummaryResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(state: .late, dueDate: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// Takes scored calls, KPIs and the roster from the QA system; computes monthly averages
+/// and training tiers. Holds the center's reference data (roster, scorecards, metrics,
+/// calendar) that the other services read.
 public enum ScoringIntakeMethods {
     /// The fully qualified service name, as health checks and method paths use it.
     public static let serviceName = "training.v1.ScoringIntake"
 
+    public static let upsertRoster = RPCMethod<UpsertRosterRequest, BatchResponse>(path: "/training.v1.ScoringIntake/UpsertRoster")
+
+    public static let getAgent = RPCMethod<GetAgentRequest, GetAgentResponse>(path: "/training.v1.ScoringIntake/GetAgent")
+
+    public static let putScorecard = RPCMethod<PutScorecardRequest, PutScorecardResponse>(path: "/training.v1.ScoringIntake/PutScorecard")
+
+    public static let putMetricDefinitions = RPCMethod<PutMetricDefinitionsRequest, BatchResponse>(path: "/training.v1.ScoringIntake/PutMetricDefinitions")
+
+    public static let putCalendar = RPCMethod<PutCalendarRequest, PutCalendarResponse>(path: "/training.v1.ScoringIntake/PutCalendar")
+
+    public static let getCalendar = RPCMethod<GetCalendarRequest, GetCalendarResponse>(path: "/training.v1.ScoringIntake/GetCalendar")
+
+    public static let submitEvaluations = RPCMethod<SubmitEvaluationsRequest, BatchResponse>(path: "/training.v1.ScoringIntake/SubmitEvaluations")
+
+    public static let voidEvaluation = RPCMethod<VoidEvaluationRequest, VoidEvaluationResponse>(path: "/training.v1.ScoringIntake/VoidEvaluation")
+
+    public static let submitKpiSamples = RPCMethod<SubmitKpiSamplesRequest, BatchResponse>(path: "/training.v1.ScoringIntake/SubmitKpiSamples")
+
+    public static let getAgentScores = RPCMethod<GetAgentScoresRequest, GetAgentScoresResponse>(path: "/training.v1.ScoringIntake/GetAgentScores")
+
+    public static let getMonthlyAverages = RPCMethod<GetMonthlyAveragesRequest, GetMonthlyAveragesResponse>(path: "/training.v1.ScoringIntake/GetMonthlyAverages")
+
+    public static let getTierPolicy = RPCMethod<GetTierPolicyRequest, TierPolicy>(path: "/training.v1.ScoringIntake/GetTierPolicy")
+
+    public static let setTierPolicy = RPCMethod<SetTierPolicyRequest, TierPolicy>(path: "/training.v1.ScoringIntake/SetTierPolicy")
+
+    public static let closeMonth = RPCMethod<CloseMonthRequest, CloseMonthResponse>(path: "/training.v1.ScoringIntake/CloseMonth")
+
+    public static let listTierAssignments = RPCMethod<ListTierAssignmentsRequest, ListTierAssignmentsResponse>(path: "/training.v1.ScoringIntake/ListTierAssignments")
+
+    public static let getWeeklyWatchList = RPCMethod<GetWeeklyWatchListRequest, GetWeeklyWatchListResponse>(path: "/training.v1.ScoringIntake/GetWeeklyWatchList")
+
+    public static let submitWatchListSummary = RPCMethod<SubmitWatchListSummaryRequest, SubmitWatchListSummaryResponse>(path: "/training.v1.ScoringIntake/SubmitWatchListSummary")
+
     /// Every method of the service, for routing tables and documentation.
-    public static let methodPaths: [String] = []
+    public static let methodPaths: [String] = ["/training.v1.ScoringIntake/UpsertRoster", "/training.v1.ScoringIntake/GetAgent", "/training.v1.ScoringIntake/PutScorecard", "/training.v1.ScoringIntake/PutMetricDefinitions", "/training.v1.ScoringIntake/PutCalendar", "/training.v1.ScoringIntake/GetCalendar", "/training.v1.ScoringIntake/SubmitEvaluations", "/training.v1.ScoringIntake/VoidEvaluation", "/training.v1.ScoringIntake/SubmitKpiSamples", "/training.v1.ScoringIntake/GetAgentScores", "/training.v1.ScoringIntake/GetMonthlyAverages", "/training.v1.ScoringIntake/GetTierPolicy", "/training.v1.ScoringIntake/SetTierPolicy", "/training.v1.ScoringIntake/CloseMonth", "/training.v1.ScoringIntake/ListTierAssignments", "/training.v1.ScoringIntake/GetWeeklyWatchList", "/training.v1.ScoringIntake/SubmitWatchListSummary"]
 }
 
 // MARK: - training/v1/training_scheduling.proto
@@ -549,5 +3155,51 @@ public enum WireCatalog {
         Violation.self,
         Status.self,
         ResponseFrame.self,
+        RecordResult.self,
+        BatchResponse.self,
+        RosterEntry.self,
+        UpsertRosterRequest.self,
+        GetAgentRequest.self,
+        GetAgentResponse.self,
+        Criterion.self,
+        Scorecard.self,
+        PutScorecardRequest.self,
+        PutScorecardResponse.self,
+        MetricDefinition.self,
+        PutMetricDefinitionsRequest.self,
+        CalendarDay.self,
+        PutCalendarRequest.self,
+        PutCalendarResponse.self,
+        GetCalendarRequest.self,
+        GetCalendarResponse.self,
+        ItemScore.self,
+        Evaluation.self,
+        SubmitEvaluationsRequest.self,
+        VoidEvaluationRequest.self,
+        VoidEvaluationResponse.self,
+        KpiSample.self,
+        SubmitKpiSamplesRequest.self,
+        CriterionAverage.self,
+        EvaluationSummary.self,
+        GetAgentScoresRequest.self,
+        GetAgentScoresResponse.self,
+        GetMonthlyAveragesRequest.self,
+        GroupAverage.self,
+        GetMonthlyAveragesResponse.self,
+        TierPolicy.self,
+        GetTierPolicyRequest.self,
+        SetTierPolicyRequest.self,
+        TierAssignment.self,
+        CloseMonthRequest.self,
+        TierCount.self,
+        CloseMonthResponse.self,
+        ListTierAssignmentsRequest.self,
+        ListTierAssignmentsResponse.self,
+        WatchListAgent.self,
+        WatchListTeam.self,
+        GetWeeklyWatchListRequest.self,
+        GetWeeklyWatchListResponse.self,
+        SubmitWatchListSummaryRequest.self,
+        SubmitWatchListSummaryResponse.self,
     ]
 }

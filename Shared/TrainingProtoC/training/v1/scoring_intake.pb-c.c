@@ -7,10 +7,6040 @@
 #endif
 
 #include "training/v1/scoring_intake.pb-c.h"
-static const ProtobufCMethodDescriptor training__v1__scoring_intake__method_descriptors[0] =
+void   training__v1__record_result__init
+                     (Training__V1__RecordResult         *message)
 {
+  static const Training__V1__RecordResult init_value = TRAINING__V1__RECORD_RESULT__INIT;
+  *message = init_value;
+}
+size_t training__v1__record_result__get_packed_size
+                     (const Training__V1__RecordResult *message)
+{
+  assert(message->base.descriptor == &training__v1__record_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__record_result__pack
+                     (const Training__V1__RecordResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__record_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__record_result__pack_to_buffer
+                     (const Training__V1__RecordResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__record_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__RecordResult *
+       training__v1__record_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__RecordResult *)
+     protobuf_c_message_unpack (&training__v1__record_result__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__record_result__free_unpacked
+                     (Training__V1__RecordResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__record_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__batch_response__init
+                     (Training__V1__BatchResponse         *message)
+{
+  static const Training__V1__BatchResponse init_value = TRAINING__V1__BATCH_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__batch_response__get_packed_size
+                     (const Training__V1__BatchResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__batch_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__batch_response__pack
+                     (const Training__V1__BatchResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__batch_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__batch_response__pack_to_buffer
+                     (const Training__V1__BatchResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__batch_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__BatchResponse *
+       training__v1__batch_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__BatchResponse *)
+     protobuf_c_message_unpack (&training__v1__batch_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__batch_response__free_unpacked
+                     (Training__V1__BatchResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__batch_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__roster_entry__init
+                     (Training__V1__RosterEntry         *message)
+{
+  static const Training__V1__RosterEntry init_value = TRAINING__V1__ROSTER_ENTRY__INIT;
+  *message = init_value;
+}
+size_t training__v1__roster_entry__get_packed_size
+                     (const Training__V1__RosterEntry *message)
+{
+  assert(message->base.descriptor == &training__v1__roster_entry__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__roster_entry__pack
+                     (const Training__V1__RosterEntry *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__roster_entry__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__roster_entry__pack_to_buffer
+                     (const Training__V1__RosterEntry *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__roster_entry__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__RosterEntry *
+       training__v1__roster_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__RosterEntry *)
+     protobuf_c_message_unpack (&training__v1__roster_entry__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__roster_entry__free_unpacked
+                     (Training__V1__RosterEntry *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__roster_entry__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__upsert_roster_request__init
+                     (Training__V1__UpsertRosterRequest         *message)
+{
+  static const Training__V1__UpsertRosterRequest init_value = TRAINING__V1__UPSERT_ROSTER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__upsert_roster_request__get_packed_size
+                     (const Training__V1__UpsertRosterRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__upsert_roster_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__upsert_roster_request__pack
+                     (const Training__V1__UpsertRosterRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__upsert_roster_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__upsert_roster_request__pack_to_buffer
+                     (const Training__V1__UpsertRosterRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__upsert_roster_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__UpsertRosterRequest *
+       training__v1__upsert_roster_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__UpsertRosterRequest *)
+     protobuf_c_message_unpack (&training__v1__upsert_roster_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__upsert_roster_request__free_unpacked
+                     (Training__V1__UpsertRosterRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__upsert_roster_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_agent_request__init
+                     (Training__V1__GetAgentRequest         *message)
+{
+  static const Training__V1__GetAgentRequest init_value = TRAINING__V1__GET_AGENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_agent_request__get_packed_size
+                     (const Training__V1__GetAgentRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_agent_request__pack
+                     (const Training__V1__GetAgentRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_agent_request__pack_to_buffer
+                     (const Training__V1__GetAgentRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetAgentRequest *
+       training__v1__get_agent_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetAgentRequest *)
+     protobuf_c_message_unpack (&training__v1__get_agent_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_agent_request__free_unpacked
+                     (Training__V1__GetAgentRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_agent_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_agent_response__init
+                     (Training__V1__GetAgentResponse         *message)
+{
+  static const Training__V1__GetAgentResponse init_value = TRAINING__V1__GET_AGENT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_agent_response__get_packed_size
+                     (const Training__V1__GetAgentResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_agent_response__pack
+                     (const Training__V1__GetAgentResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_agent_response__pack_to_buffer
+                     (const Training__V1__GetAgentResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetAgentResponse *
+       training__v1__get_agent_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetAgentResponse *)
+     protobuf_c_message_unpack (&training__v1__get_agent_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_agent_response__free_unpacked
+                     (Training__V1__GetAgentResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_agent_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__criterion__init
+                     (Training__V1__Criterion         *message)
+{
+  static const Training__V1__Criterion init_value = TRAINING__V1__CRITERION__INIT;
+  *message = init_value;
+}
+size_t training__v1__criterion__get_packed_size
+                     (const Training__V1__Criterion *message)
+{
+  assert(message->base.descriptor == &training__v1__criterion__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__criterion__pack
+                     (const Training__V1__Criterion *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__criterion__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__criterion__pack_to_buffer
+                     (const Training__V1__Criterion *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__criterion__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__Criterion *
+       training__v1__criterion__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__Criterion *)
+     protobuf_c_message_unpack (&training__v1__criterion__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__criterion__free_unpacked
+                     (Training__V1__Criterion *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__criterion__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__scorecard__init
+                     (Training__V1__Scorecard         *message)
+{
+  static const Training__V1__Scorecard init_value = TRAINING__V1__SCORECARD__INIT;
+  *message = init_value;
+}
+size_t training__v1__scorecard__get_packed_size
+                     (const Training__V1__Scorecard *message)
+{
+  assert(message->base.descriptor == &training__v1__scorecard__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__scorecard__pack
+                     (const Training__V1__Scorecard *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__scorecard__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__scorecard__pack_to_buffer
+                     (const Training__V1__Scorecard *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__scorecard__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__Scorecard *
+       training__v1__scorecard__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__Scorecard *)
+     protobuf_c_message_unpack (&training__v1__scorecard__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__scorecard__free_unpacked
+                     (Training__V1__Scorecard *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__scorecard__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__put_scorecard_request__init
+                     (Training__V1__PutScorecardRequest         *message)
+{
+  static const Training__V1__PutScorecardRequest init_value = TRAINING__V1__PUT_SCORECARD_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__put_scorecard_request__get_packed_size
+                     (const Training__V1__PutScorecardRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__put_scorecard_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__put_scorecard_request__pack
+                     (const Training__V1__PutScorecardRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__put_scorecard_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__put_scorecard_request__pack_to_buffer
+                     (const Training__V1__PutScorecardRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__put_scorecard_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PutScorecardRequest *
+       training__v1__put_scorecard_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PutScorecardRequest *)
+     protobuf_c_message_unpack (&training__v1__put_scorecard_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__put_scorecard_request__free_unpacked
+                     (Training__V1__PutScorecardRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__put_scorecard_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__put_scorecard_response__init
+                     (Training__V1__PutScorecardResponse         *message)
+{
+  static const Training__V1__PutScorecardResponse init_value = TRAINING__V1__PUT_SCORECARD_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__put_scorecard_response__get_packed_size
+                     (const Training__V1__PutScorecardResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__put_scorecard_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__put_scorecard_response__pack
+                     (const Training__V1__PutScorecardResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__put_scorecard_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__put_scorecard_response__pack_to_buffer
+                     (const Training__V1__PutScorecardResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__put_scorecard_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PutScorecardResponse *
+       training__v1__put_scorecard_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PutScorecardResponse *)
+     protobuf_c_message_unpack (&training__v1__put_scorecard_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__put_scorecard_response__free_unpacked
+                     (Training__V1__PutScorecardResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__put_scorecard_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__metric_definition__init
+                     (Training__V1__MetricDefinition         *message)
+{
+  static const Training__V1__MetricDefinition init_value = TRAINING__V1__METRIC_DEFINITION__INIT;
+  *message = init_value;
+}
+size_t training__v1__metric_definition__get_packed_size
+                     (const Training__V1__MetricDefinition *message)
+{
+  assert(message->base.descriptor == &training__v1__metric_definition__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__metric_definition__pack
+                     (const Training__V1__MetricDefinition *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__metric_definition__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__metric_definition__pack_to_buffer
+                     (const Training__V1__MetricDefinition *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__metric_definition__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__MetricDefinition *
+       training__v1__metric_definition__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__MetricDefinition *)
+     protobuf_c_message_unpack (&training__v1__metric_definition__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__metric_definition__free_unpacked
+                     (Training__V1__MetricDefinition *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__metric_definition__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__put_metric_definitions_request__init
+                     (Training__V1__PutMetricDefinitionsRequest         *message)
+{
+  static const Training__V1__PutMetricDefinitionsRequest init_value = TRAINING__V1__PUT_METRIC_DEFINITIONS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__put_metric_definitions_request__get_packed_size
+                     (const Training__V1__PutMetricDefinitionsRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__put_metric_definitions_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__put_metric_definitions_request__pack
+                     (const Training__V1__PutMetricDefinitionsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__put_metric_definitions_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__put_metric_definitions_request__pack_to_buffer
+                     (const Training__V1__PutMetricDefinitionsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__put_metric_definitions_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PutMetricDefinitionsRequest *
+       training__v1__put_metric_definitions_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PutMetricDefinitionsRequest *)
+     protobuf_c_message_unpack (&training__v1__put_metric_definitions_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__put_metric_definitions_request__free_unpacked
+                     (Training__V1__PutMetricDefinitionsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__put_metric_definitions_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__calendar_day__init
+                     (Training__V1__CalendarDay         *message)
+{
+  static const Training__V1__CalendarDay init_value = TRAINING__V1__CALENDAR_DAY__INIT;
+  *message = init_value;
+}
+size_t training__v1__calendar_day__get_packed_size
+                     (const Training__V1__CalendarDay *message)
+{
+  assert(message->base.descriptor == &training__v1__calendar_day__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__calendar_day__pack
+                     (const Training__V1__CalendarDay *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__calendar_day__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__calendar_day__pack_to_buffer
+                     (const Training__V1__CalendarDay *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__calendar_day__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__CalendarDay *
+       training__v1__calendar_day__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__CalendarDay *)
+     protobuf_c_message_unpack (&training__v1__calendar_day__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__calendar_day__free_unpacked
+                     (Training__V1__CalendarDay *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__calendar_day__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__put_calendar_request__init
+                     (Training__V1__PutCalendarRequest         *message)
+{
+  static const Training__V1__PutCalendarRequest init_value = TRAINING__V1__PUT_CALENDAR_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__put_calendar_request__get_packed_size
+                     (const Training__V1__PutCalendarRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__put_calendar_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__put_calendar_request__pack
+                     (const Training__V1__PutCalendarRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__put_calendar_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__put_calendar_request__pack_to_buffer
+                     (const Training__V1__PutCalendarRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__put_calendar_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PutCalendarRequest *
+       training__v1__put_calendar_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PutCalendarRequest *)
+     protobuf_c_message_unpack (&training__v1__put_calendar_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__put_calendar_request__free_unpacked
+                     (Training__V1__PutCalendarRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__put_calendar_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__put_calendar_response__init
+                     (Training__V1__PutCalendarResponse         *message)
+{
+  static const Training__V1__PutCalendarResponse init_value = TRAINING__V1__PUT_CALENDAR_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__put_calendar_response__get_packed_size
+                     (const Training__V1__PutCalendarResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__put_calendar_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__put_calendar_response__pack
+                     (const Training__V1__PutCalendarResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__put_calendar_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__put_calendar_response__pack_to_buffer
+                     (const Training__V1__PutCalendarResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__put_calendar_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PutCalendarResponse *
+       training__v1__put_calendar_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PutCalendarResponse *)
+     protobuf_c_message_unpack (&training__v1__put_calendar_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__put_calendar_response__free_unpacked
+                     (Training__V1__PutCalendarResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__put_calendar_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_calendar_request__init
+                     (Training__V1__GetCalendarRequest         *message)
+{
+  static const Training__V1__GetCalendarRequest init_value = TRAINING__V1__GET_CALENDAR_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_calendar_request__get_packed_size
+                     (const Training__V1__GetCalendarRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_calendar_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_calendar_request__pack
+                     (const Training__V1__GetCalendarRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_calendar_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_calendar_request__pack_to_buffer
+                     (const Training__V1__GetCalendarRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_calendar_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetCalendarRequest *
+       training__v1__get_calendar_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetCalendarRequest *)
+     protobuf_c_message_unpack (&training__v1__get_calendar_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_calendar_request__free_unpacked
+                     (Training__V1__GetCalendarRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_calendar_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_calendar_response__init
+                     (Training__V1__GetCalendarResponse         *message)
+{
+  static const Training__V1__GetCalendarResponse init_value = TRAINING__V1__GET_CALENDAR_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_calendar_response__get_packed_size
+                     (const Training__V1__GetCalendarResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__get_calendar_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_calendar_response__pack
+                     (const Training__V1__GetCalendarResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_calendar_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_calendar_response__pack_to_buffer
+                     (const Training__V1__GetCalendarResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_calendar_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetCalendarResponse *
+       training__v1__get_calendar_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetCalendarResponse *)
+     protobuf_c_message_unpack (&training__v1__get_calendar_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_calendar_response__free_unpacked
+                     (Training__V1__GetCalendarResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_calendar_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__item_score__init
+                     (Training__V1__ItemScore         *message)
+{
+  static const Training__V1__ItemScore init_value = TRAINING__V1__ITEM_SCORE__INIT;
+  *message = init_value;
+}
+size_t training__v1__item_score__get_packed_size
+                     (const Training__V1__ItemScore *message)
+{
+  assert(message->base.descriptor == &training__v1__item_score__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__item_score__pack
+                     (const Training__V1__ItemScore *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__item_score__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__item_score__pack_to_buffer
+                     (const Training__V1__ItemScore *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__item_score__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ItemScore *
+       training__v1__item_score__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ItemScore *)
+     protobuf_c_message_unpack (&training__v1__item_score__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__item_score__free_unpacked
+                     (Training__V1__ItemScore *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__item_score__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__evaluation__init
+                     (Training__V1__Evaluation         *message)
+{
+  static const Training__V1__Evaluation init_value = TRAINING__V1__EVALUATION__INIT;
+  *message = init_value;
+}
+size_t training__v1__evaluation__get_packed_size
+                     (const Training__V1__Evaluation *message)
+{
+  assert(message->base.descriptor == &training__v1__evaluation__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__evaluation__pack
+                     (const Training__V1__Evaluation *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__evaluation__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__evaluation__pack_to_buffer
+                     (const Training__V1__Evaluation *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__evaluation__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__Evaluation *
+       training__v1__evaluation__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__Evaluation *)
+     protobuf_c_message_unpack (&training__v1__evaluation__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__evaluation__free_unpacked
+                     (Training__V1__Evaluation *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__evaluation__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__submit_evaluations_request__init
+                     (Training__V1__SubmitEvaluationsRequest         *message)
+{
+  static const Training__V1__SubmitEvaluationsRequest init_value = TRAINING__V1__SUBMIT_EVALUATIONS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__submit_evaluations_request__get_packed_size
+                     (const Training__V1__SubmitEvaluationsRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__submit_evaluations_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__submit_evaluations_request__pack
+                     (const Training__V1__SubmitEvaluationsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__submit_evaluations_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__submit_evaluations_request__pack_to_buffer
+                     (const Training__V1__SubmitEvaluationsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__submit_evaluations_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__SubmitEvaluationsRequest *
+       training__v1__submit_evaluations_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__SubmitEvaluationsRequest *)
+     protobuf_c_message_unpack (&training__v1__submit_evaluations_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__submit_evaluations_request__free_unpacked
+                     (Training__V1__SubmitEvaluationsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__submit_evaluations_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__void_evaluation_request__init
+                     (Training__V1__VoidEvaluationRequest         *message)
+{
+  static const Training__V1__VoidEvaluationRequest init_value = TRAINING__V1__VOID_EVALUATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__void_evaluation_request__get_packed_size
+                     (const Training__V1__VoidEvaluationRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__void_evaluation_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__void_evaluation_request__pack
+                     (const Training__V1__VoidEvaluationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__void_evaluation_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__void_evaluation_request__pack_to_buffer
+                     (const Training__V1__VoidEvaluationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__void_evaluation_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__VoidEvaluationRequest *
+       training__v1__void_evaluation_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__VoidEvaluationRequest *)
+     protobuf_c_message_unpack (&training__v1__void_evaluation_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__void_evaluation_request__free_unpacked
+                     (Training__V1__VoidEvaluationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__void_evaluation_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__void_evaluation_response__init
+                     (Training__V1__VoidEvaluationResponse         *message)
+{
+  static const Training__V1__VoidEvaluationResponse init_value = TRAINING__V1__VOID_EVALUATION_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__void_evaluation_response__get_packed_size
+                     (const Training__V1__VoidEvaluationResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__void_evaluation_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__void_evaluation_response__pack
+                     (const Training__V1__VoidEvaluationResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__void_evaluation_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__void_evaluation_response__pack_to_buffer
+                     (const Training__V1__VoidEvaluationResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__void_evaluation_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__VoidEvaluationResponse *
+       training__v1__void_evaluation_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__VoidEvaluationResponse *)
+     protobuf_c_message_unpack (&training__v1__void_evaluation_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__void_evaluation_response__free_unpacked
+                     (Training__V1__VoidEvaluationResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__void_evaluation_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__kpi_sample__init
+                     (Training__V1__KpiSample         *message)
+{
+  static const Training__V1__KpiSample init_value = TRAINING__V1__KPI_SAMPLE__INIT;
+  *message = init_value;
+}
+size_t training__v1__kpi_sample__get_packed_size
+                     (const Training__V1__KpiSample *message)
+{
+  assert(message->base.descriptor == &training__v1__kpi_sample__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__kpi_sample__pack
+                     (const Training__V1__KpiSample *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__kpi_sample__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__kpi_sample__pack_to_buffer
+                     (const Training__V1__KpiSample *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__kpi_sample__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__KpiSample *
+       training__v1__kpi_sample__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__KpiSample *)
+     protobuf_c_message_unpack (&training__v1__kpi_sample__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__kpi_sample__free_unpacked
+                     (Training__V1__KpiSample *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__kpi_sample__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__submit_kpi_samples_request__init
+                     (Training__V1__SubmitKpiSamplesRequest         *message)
+{
+  static const Training__V1__SubmitKpiSamplesRequest init_value = TRAINING__V1__SUBMIT_KPI_SAMPLES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__submit_kpi_samples_request__get_packed_size
+                     (const Training__V1__SubmitKpiSamplesRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__submit_kpi_samples_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__submit_kpi_samples_request__pack
+                     (const Training__V1__SubmitKpiSamplesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__submit_kpi_samples_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__submit_kpi_samples_request__pack_to_buffer
+                     (const Training__V1__SubmitKpiSamplesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__submit_kpi_samples_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__SubmitKpiSamplesRequest *
+       training__v1__submit_kpi_samples_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__SubmitKpiSamplesRequest *)
+     protobuf_c_message_unpack (&training__v1__submit_kpi_samples_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__submit_kpi_samples_request__free_unpacked
+                     (Training__V1__SubmitKpiSamplesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__submit_kpi_samples_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__criterion_average__init
+                     (Training__V1__CriterionAverage         *message)
+{
+  static const Training__V1__CriterionAverage init_value = TRAINING__V1__CRITERION_AVERAGE__INIT;
+  *message = init_value;
+}
+size_t training__v1__criterion_average__get_packed_size
+                     (const Training__V1__CriterionAverage *message)
+{
+  assert(message->base.descriptor == &training__v1__criterion_average__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__criterion_average__pack
+                     (const Training__V1__CriterionAverage *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__criterion_average__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__criterion_average__pack_to_buffer
+                     (const Training__V1__CriterionAverage *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__criterion_average__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__CriterionAverage *
+       training__v1__criterion_average__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__CriterionAverage *)
+     protobuf_c_message_unpack (&training__v1__criterion_average__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__criterion_average__free_unpacked
+                     (Training__V1__CriterionAverage *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__criterion_average__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__evaluation_summary__init
+                     (Training__V1__EvaluationSummary         *message)
+{
+  static const Training__V1__EvaluationSummary init_value = TRAINING__V1__EVALUATION_SUMMARY__INIT;
+  *message = init_value;
+}
+size_t training__v1__evaluation_summary__get_packed_size
+                     (const Training__V1__EvaluationSummary *message)
+{
+  assert(message->base.descriptor == &training__v1__evaluation_summary__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__evaluation_summary__pack
+                     (const Training__V1__EvaluationSummary *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__evaluation_summary__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__evaluation_summary__pack_to_buffer
+                     (const Training__V1__EvaluationSummary *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__evaluation_summary__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__EvaluationSummary *
+       training__v1__evaluation_summary__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__EvaluationSummary *)
+     protobuf_c_message_unpack (&training__v1__evaluation_summary__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__evaluation_summary__free_unpacked
+                     (Training__V1__EvaluationSummary *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__evaluation_summary__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_agent_scores_request__init
+                     (Training__V1__GetAgentScoresRequest         *message)
+{
+  static const Training__V1__GetAgentScoresRequest init_value = TRAINING__V1__GET_AGENT_SCORES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_agent_scores_request__get_packed_size
+                     (const Training__V1__GetAgentScoresRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_scores_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_agent_scores_request__pack
+                     (const Training__V1__GetAgentScoresRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_scores_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_agent_scores_request__pack_to_buffer
+                     (const Training__V1__GetAgentScoresRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_scores_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetAgentScoresRequest *
+       training__v1__get_agent_scores_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetAgentScoresRequest *)
+     protobuf_c_message_unpack (&training__v1__get_agent_scores_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_agent_scores_request__free_unpacked
+                     (Training__V1__GetAgentScoresRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_agent_scores_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_agent_scores_response__init
+                     (Training__V1__GetAgentScoresResponse         *message)
+{
+  static const Training__V1__GetAgentScoresResponse init_value = TRAINING__V1__GET_AGENT_SCORES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_agent_scores_response__get_packed_size
+                     (const Training__V1__GetAgentScoresResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_scores_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_agent_scores_response__pack
+                     (const Training__V1__GetAgentScoresResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_scores_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_agent_scores_response__pack_to_buffer
+                     (const Training__V1__GetAgentScoresResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_scores_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetAgentScoresResponse *
+       training__v1__get_agent_scores_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetAgentScoresResponse *)
+     protobuf_c_message_unpack (&training__v1__get_agent_scores_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_agent_scores_response__free_unpacked
+                     (Training__V1__GetAgentScoresResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_agent_scores_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_monthly_averages_request__init
+                     (Training__V1__GetMonthlyAveragesRequest         *message)
+{
+  static const Training__V1__GetMonthlyAveragesRequest init_value = TRAINING__V1__GET_MONTHLY_AVERAGES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_monthly_averages_request__get_packed_size
+                     (const Training__V1__GetMonthlyAveragesRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_monthly_averages_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_monthly_averages_request__pack
+                     (const Training__V1__GetMonthlyAveragesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_monthly_averages_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_monthly_averages_request__pack_to_buffer
+                     (const Training__V1__GetMonthlyAveragesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_monthly_averages_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetMonthlyAveragesRequest *
+       training__v1__get_monthly_averages_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetMonthlyAveragesRequest *)
+     protobuf_c_message_unpack (&training__v1__get_monthly_averages_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_monthly_averages_request__free_unpacked
+                     (Training__V1__GetMonthlyAveragesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_monthly_averages_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__group_average__init
+                     (Training__V1__GroupAverage         *message)
+{
+  static const Training__V1__GroupAverage init_value = TRAINING__V1__GROUP_AVERAGE__INIT;
+  *message = init_value;
+}
+size_t training__v1__group_average__get_packed_size
+                     (const Training__V1__GroupAverage *message)
+{
+  assert(message->base.descriptor == &training__v1__group_average__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__group_average__pack
+                     (const Training__V1__GroupAverage *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__group_average__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__group_average__pack_to_buffer
+                     (const Training__V1__GroupAverage *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__group_average__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GroupAverage *
+       training__v1__group_average__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GroupAverage *)
+     protobuf_c_message_unpack (&training__v1__group_average__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__group_average__free_unpacked
+                     (Training__V1__GroupAverage *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__group_average__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_monthly_averages_response__init
+                     (Training__V1__GetMonthlyAveragesResponse         *message)
+{
+  static const Training__V1__GetMonthlyAveragesResponse init_value = TRAINING__V1__GET_MONTHLY_AVERAGES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_monthly_averages_response__get_packed_size
+                     (const Training__V1__GetMonthlyAveragesResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__get_monthly_averages_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_monthly_averages_response__pack
+                     (const Training__V1__GetMonthlyAveragesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_monthly_averages_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_monthly_averages_response__pack_to_buffer
+                     (const Training__V1__GetMonthlyAveragesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_monthly_averages_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetMonthlyAveragesResponse *
+       training__v1__get_monthly_averages_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetMonthlyAveragesResponse *)
+     protobuf_c_message_unpack (&training__v1__get_monthly_averages_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_monthly_averages_response__free_unpacked
+                     (Training__V1__GetMonthlyAveragesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_monthly_averages_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__tier_policy__init
+                     (Training__V1__TierPolicy         *message)
+{
+  static const Training__V1__TierPolicy init_value = TRAINING__V1__TIER_POLICY__INIT;
+  *message = init_value;
+}
+size_t training__v1__tier_policy__get_packed_size
+                     (const Training__V1__TierPolicy *message)
+{
+  assert(message->base.descriptor == &training__v1__tier_policy__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__tier_policy__pack
+                     (const Training__V1__TierPolicy *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__tier_policy__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__tier_policy__pack_to_buffer
+                     (const Training__V1__TierPolicy *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__tier_policy__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__TierPolicy *
+       training__v1__tier_policy__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__TierPolicy *)
+     protobuf_c_message_unpack (&training__v1__tier_policy__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__tier_policy__free_unpacked
+                     (Training__V1__TierPolicy *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__tier_policy__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_tier_policy_request__init
+                     (Training__V1__GetTierPolicyRequest         *message)
+{
+  static const Training__V1__GetTierPolicyRequest init_value = TRAINING__V1__GET_TIER_POLICY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_tier_policy_request__get_packed_size
+                     (const Training__V1__GetTierPolicyRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_tier_policy_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_tier_policy_request__pack
+                     (const Training__V1__GetTierPolicyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_tier_policy_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_tier_policy_request__pack_to_buffer
+                     (const Training__V1__GetTierPolicyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_tier_policy_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetTierPolicyRequest *
+       training__v1__get_tier_policy_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetTierPolicyRequest *)
+     protobuf_c_message_unpack (&training__v1__get_tier_policy_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_tier_policy_request__free_unpacked
+                     (Training__V1__GetTierPolicyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_tier_policy_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__set_tier_policy_request__init
+                     (Training__V1__SetTierPolicyRequest         *message)
+{
+  static const Training__V1__SetTierPolicyRequest init_value = TRAINING__V1__SET_TIER_POLICY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__set_tier_policy_request__get_packed_size
+                     (const Training__V1__SetTierPolicyRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__set_tier_policy_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__set_tier_policy_request__pack
+                     (const Training__V1__SetTierPolicyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__set_tier_policy_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__set_tier_policy_request__pack_to_buffer
+                     (const Training__V1__SetTierPolicyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__set_tier_policy_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__SetTierPolicyRequest *
+       training__v1__set_tier_policy_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__SetTierPolicyRequest *)
+     protobuf_c_message_unpack (&training__v1__set_tier_policy_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__set_tier_policy_request__free_unpacked
+                     (Training__V1__SetTierPolicyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__set_tier_policy_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__tier_assignment__init
+                     (Training__V1__TierAssignment         *message)
+{
+  static const Training__V1__TierAssignment init_value = TRAINING__V1__TIER_ASSIGNMENT__INIT;
+  *message = init_value;
+}
+size_t training__v1__tier_assignment__get_packed_size
+                     (const Training__V1__TierAssignment *message)
+{
+  assert(message->base.descriptor == &training__v1__tier_assignment__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__tier_assignment__pack
+                     (const Training__V1__TierAssignment *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__tier_assignment__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__tier_assignment__pack_to_buffer
+                     (const Training__V1__TierAssignment *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__tier_assignment__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__TierAssignment *
+       training__v1__tier_assignment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__TierAssignment *)
+     protobuf_c_message_unpack (&training__v1__tier_assignment__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__tier_assignment__free_unpacked
+                     (Training__V1__TierAssignment *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__tier_assignment__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__close_month_request__init
+                     (Training__V1__CloseMonthRequest         *message)
+{
+  static const Training__V1__CloseMonthRequest init_value = TRAINING__V1__CLOSE_MONTH_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__close_month_request__get_packed_size
+                     (const Training__V1__CloseMonthRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__close_month_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__close_month_request__pack
+                     (const Training__V1__CloseMonthRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__close_month_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__close_month_request__pack_to_buffer
+                     (const Training__V1__CloseMonthRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__close_month_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__CloseMonthRequest *
+       training__v1__close_month_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__CloseMonthRequest *)
+     protobuf_c_message_unpack (&training__v1__close_month_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__close_month_request__free_unpacked
+                     (Training__V1__CloseMonthRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__close_month_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__tier_count__init
+                     (Training__V1__TierCount         *message)
+{
+  static const Training__V1__TierCount init_value = TRAINING__V1__TIER_COUNT__INIT;
+  *message = init_value;
+}
+size_t training__v1__tier_count__get_packed_size
+                     (const Training__V1__TierCount *message)
+{
+  assert(message->base.descriptor == &training__v1__tier_count__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__tier_count__pack
+                     (const Training__V1__TierCount *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__tier_count__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__tier_count__pack_to_buffer
+                     (const Training__V1__TierCount *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__tier_count__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__TierCount *
+       training__v1__tier_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__TierCount *)
+     protobuf_c_message_unpack (&training__v1__tier_count__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__tier_count__free_unpacked
+                     (Training__V1__TierCount *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__tier_count__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__close_month_response__init
+                     (Training__V1__CloseMonthResponse         *message)
+{
+  static const Training__V1__CloseMonthResponse init_value = TRAINING__V1__CLOSE_MONTH_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__close_month_response__get_packed_size
+                     (const Training__V1__CloseMonthResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__close_month_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__close_month_response__pack
+                     (const Training__V1__CloseMonthResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__close_month_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__close_month_response__pack_to_buffer
+                     (const Training__V1__CloseMonthResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__close_month_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__CloseMonthResponse *
+       training__v1__close_month_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__CloseMonthResponse *)
+     protobuf_c_message_unpack (&training__v1__close_month_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__close_month_response__free_unpacked
+                     (Training__V1__CloseMonthResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__close_month_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__list_tier_assignments_request__init
+                     (Training__V1__ListTierAssignmentsRequest         *message)
+{
+  static const Training__V1__ListTierAssignmentsRequest init_value = TRAINING__V1__LIST_TIER_ASSIGNMENTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__list_tier_assignments_request__get_packed_size
+                     (const Training__V1__ListTierAssignmentsRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__list_tier_assignments_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__list_tier_assignments_request__pack
+                     (const Training__V1__ListTierAssignmentsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__list_tier_assignments_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__list_tier_assignments_request__pack_to_buffer
+                     (const Training__V1__ListTierAssignmentsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__list_tier_assignments_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ListTierAssignmentsRequest *
+       training__v1__list_tier_assignments_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ListTierAssignmentsRequest *)
+     protobuf_c_message_unpack (&training__v1__list_tier_assignments_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__list_tier_assignments_request__free_unpacked
+                     (Training__V1__ListTierAssignmentsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__list_tier_assignments_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__list_tier_assignments_response__init
+                     (Training__V1__ListTierAssignmentsResponse         *message)
+{
+  static const Training__V1__ListTierAssignmentsResponse init_value = TRAINING__V1__LIST_TIER_ASSIGNMENTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__list_tier_assignments_response__get_packed_size
+                     (const Training__V1__ListTierAssignmentsResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__list_tier_assignments_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__list_tier_assignments_response__pack
+                     (const Training__V1__ListTierAssignmentsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__list_tier_assignments_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__list_tier_assignments_response__pack_to_buffer
+                     (const Training__V1__ListTierAssignmentsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__list_tier_assignments_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ListTierAssignmentsResponse *
+       training__v1__list_tier_assignments_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ListTierAssignmentsResponse *)
+     protobuf_c_message_unpack (&training__v1__list_tier_assignments_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__list_tier_assignments_response__free_unpacked
+                     (Training__V1__ListTierAssignmentsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__list_tier_assignments_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__watch_list_agent__init
+                     (Training__V1__WatchListAgent         *message)
+{
+  static const Training__V1__WatchListAgent init_value = TRAINING__V1__WATCH_LIST_AGENT__INIT;
+  *message = init_value;
+}
+size_t training__v1__watch_list_agent__get_packed_size
+                     (const Training__V1__WatchListAgent *message)
+{
+  assert(message->base.descriptor == &training__v1__watch_list_agent__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__watch_list_agent__pack
+                     (const Training__V1__WatchListAgent *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__watch_list_agent__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__watch_list_agent__pack_to_buffer
+                     (const Training__V1__WatchListAgent *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__watch_list_agent__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__WatchListAgent *
+       training__v1__watch_list_agent__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__WatchListAgent *)
+     protobuf_c_message_unpack (&training__v1__watch_list_agent__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__watch_list_agent__free_unpacked
+                     (Training__V1__WatchListAgent *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__watch_list_agent__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__watch_list_team__init
+                     (Training__V1__WatchListTeam         *message)
+{
+  static const Training__V1__WatchListTeam init_value = TRAINING__V1__WATCH_LIST_TEAM__INIT;
+  *message = init_value;
+}
+size_t training__v1__watch_list_team__get_packed_size
+                     (const Training__V1__WatchListTeam *message)
+{
+  assert(message->base.descriptor == &training__v1__watch_list_team__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__watch_list_team__pack
+                     (const Training__V1__WatchListTeam *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__watch_list_team__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__watch_list_team__pack_to_buffer
+                     (const Training__V1__WatchListTeam *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__watch_list_team__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__WatchListTeam *
+       training__v1__watch_list_team__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__WatchListTeam *)
+     protobuf_c_message_unpack (&training__v1__watch_list_team__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__watch_list_team__free_unpacked
+                     (Training__V1__WatchListTeam *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__watch_list_team__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_weekly_watch_list_request__init
+                     (Training__V1__GetWeeklyWatchListRequest         *message)
+{
+  static const Training__V1__GetWeeklyWatchListRequest init_value = TRAINING__V1__GET_WEEKLY_WATCH_LIST_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_weekly_watch_list_request__get_packed_size
+                     (const Training__V1__GetWeeklyWatchListRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_weekly_watch_list_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_weekly_watch_list_request__pack
+                     (const Training__V1__GetWeeklyWatchListRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_weekly_watch_list_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_weekly_watch_list_request__pack_to_buffer
+                     (const Training__V1__GetWeeklyWatchListRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_weekly_watch_list_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetWeeklyWatchListRequest *
+       training__v1__get_weekly_watch_list_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetWeeklyWatchListRequest *)
+     protobuf_c_message_unpack (&training__v1__get_weekly_watch_list_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_weekly_watch_list_request__free_unpacked
+                     (Training__V1__GetWeeklyWatchListRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_weekly_watch_list_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_weekly_watch_list_response__init
+                     (Training__V1__GetWeeklyWatchListResponse         *message)
+{
+  static const Training__V1__GetWeeklyWatchListResponse init_value = TRAINING__V1__GET_WEEKLY_WATCH_LIST_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_weekly_watch_list_response__get_packed_size
+                     (const Training__V1__GetWeeklyWatchListResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__get_weekly_watch_list_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_weekly_watch_list_response__pack
+                     (const Training__V1__GetWeeklyWatchListResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_weekly_watch_list_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_weekly_watch_list_response__pack_to_buffer
+                     (const Training__V1__GetWeeklyWatchListResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_weekly_watch_list_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetWeeklyWatchListResponse *
+       training__v1__get_weekly_watch_list_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetWeeklyWatchListResponse *)
+     protobuf_c_message_unpack (&training__v1__get_weekly_watch_list_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_weekly_watch_list_response__free_unpacked
+                     (Training__V1__GetWeeklyWatchListResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_weekly_watch_list_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__submit_watch_list_summary_request__init
+                     (Training__V1__SubmitWatchListSummaryRequest         *message)
+{
+  static const Training__V1__SubmitWatchListSummaryRequest init_value = TRAINING__V1__SUBMIT_WATCH_LIST_SUMMARY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__submit_watch_list_summary_request__get_packed_size
+                     (const Training__V1__SubmitWatchListSummaryRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__submit_watch_list_summary_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__submit_watch_list_summary_request__pack
+                     (const Training__V1__SubmitWatchListSummaryRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__submit_watch_list_summary_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__submit_watch_list_summary_request__pack_to_buffer
+                     (const Training__V1__SubmitWatchListSummaryRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__submit_watch_list_summary_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__SubmitWatchListSummaryRequest *
+       training__v1__submit_watch_list_summary_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__SubmitWatchListSummaryRequest *)
+     protobuf_c_message_unpack (&training__v1__submit_watch_list_summary_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__submit_watch_list_summary_request__free_unpacked
+                     (Training__V1__SubmitWatchListSummaryRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__submit_watch_list_summary_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__submit_watch_list_summary_response__init
+                     (Training__V1__SubmitWatchListSummaryResponse         *message)
+{
+  static const Training__V1__SubmitWatchListSummaryResponse init_value = TRAINING__V1__SUBMIT_WATCH_LIST_SUMMARY_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__submit_watch_list_summary_response__get_packed_size
+                     (const Training__V1__SubmitWatchListSummaryResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__submit_watch_list_summary_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__submit_watch_list_summary_response__pack
+                     (const Training__V1__SubmitWatchListSummaryResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__submit_watch_list_summary_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__submit_watch_list_summary_response__pack_to_buffer
+                     (const Training__V1__SubmitWatchListSummaryResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__submit_watch_list_summary_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__SubmitWatchListSummaryResponse *
+       training__v1__submit_watch_list_summary_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__SubmitWatchListSummaryResponse *)
+     protobuf_c_message_unpack (&training__v1__submit_watch_list_summary_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__submit_watch_list_summary_response__free_unpacked
+                     (Training__V1__SubmitWatchListSummaryResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__submit_watch_list_summary_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor training__v1__record_result__field_descriptors[4] =
+{
+  {
+    "index",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordResult, index),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordResult, id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcome",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordResult, outcome),
+    &training__v1__record_outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "violations",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__RecordResult, n_violations),
+    offsetof(Training__V1__RecordResult, violations),
+    &training__v1__violation__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__record_result__field_indices_by_name[] = {
+  1,   /* field[1] = id */
+  0,   /* field[0] = index */
+  2,   /* field[2] = outcome */
+  3,   /* field[3] = violations */
+};
+static const ProtobufCIntRange training__v1__record_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__record_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.RecordResult",
+  "RecordResult",
+  "Training__V1__RecordResult",
+  "training.v1",
+  sizeof(Training__V1__RecordResult),
+  4,
+  training__v1__record_result__field_descriptors,
+  training__v1__record_result__field_indices_by_name,
+  1,  training__v1__record_result__number_ranges,
+  (ProtobufCMessageInit) training__v1__record_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__batch_response__field_descriptors[6] =
+{
+  {
+    "results",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__BatchResponse, n_results),
+    offsetof(Training__V1__BatchResponse, results),
+    &training__v1__record_result__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accepted",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__BatchResponse, accepted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "duplicate",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__BatchResponse, duplicate),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "replaced",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__BatchResponse, replaced),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stale",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__BatchResponse, stale),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rejected",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__BatchResponse, rejected),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__batch_response__field_indices_by_name[] = {
+  1,   /* field[1] = accepted */
+  2,   /* field[2] = duplicate */
+  5,   /* field[5] = rejected */
+  3,   /* field[3] = replaced */
+  0,   /* field[0] = results */
+  4,   /* field[4] = stale */
+};
+static const ProtobufCIntRange training__v1__batch_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor training__v1__batch_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.BatchResponse",
+  "BatchResponse",
+  "Training__V1__BatchResponse",
+  "training.v1",
+  sizeof(Training__V1__BatchResponse),
+  6,
+  training__v1__batch_response__field_descriptors,
+  training__v1__batch_response__field_indices_by_name,
+  1,  training__v1__batch_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__batch_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__roster_entry__field_descriptors[11] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RosterEntry, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RosterEntry, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RosterEntry, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_leader_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RosterEntry, team_leader_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "department",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RosterEntry, department),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "site",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RosterEntry, site),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "queue",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RosterEntry, queue),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "hire_date",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RosterEntry, hire_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RosterEntry, status),
+    &training__v1__agent_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "left_on",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RosterEntry, left_on),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "effective_date",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RosterEntry, effective_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__roster_entry__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  4,   /* field[4] = department */
+  10,   /* field[10] = effective_date */
+  7,   /* field[7] = hire_date */
+  9,   /* field[9] = left_on */
+  1,   /* field[1] = name */
+  6,   /* field[6] = queue */
+  5,   /* field[5] = site */
+  8,   /* field[8] = status */
+  2,   /* field[2] = team_id */
+  3,   /* field[3] = team_leader_id */
+};
+static const ProtobufCIntRange training__v1__roster_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor training__v1__roster_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.RosterEntry",
+  "RosterEntry",
+  "Training__V1__RosterEntry",
+  "training.v1",
+  sizeof(Training__V1__RosterEntry),
+  11,
+  training__v1__roster_entry__field_descriptors,
+  training__v1__roster_entry__field_indices_by_name,
+  1,  training__v1__roster_entry__number_ranges,
+  (ProtobufCMessageInit) training__v1__roster_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__upsert_roster_request__field_descriptors[1] =
+{
+  {
+    "agents",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__UpsertRosterRequest, n_agents),
+    offsetof(Training__V1__UpsertRosterRequest, agents),
+    &training__v1__roster_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__upsert_roster_request__field_indices_by_name[] = {
+  0,   /* field[0] = agents */
+};
+static const ProtobufCIntRange training__v1__upsert_roster_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__upsert_roster_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.UpsertRosterRequest",
+  "UpsertRosterRequest",
+  "Training__V1__UpsertRosterRequest",
+  "training.v1",
+  sizeof(Training__V1__UpsertRosterRequest),
+  1,
+  training__v1__upsert_roster_request__field_descriptors,
+  training__v1__upsert_roster_request__field_indices_by_name,
+  1,  training__v1__upsert_roster_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__upsert_roster_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_agent_request__field_descriptors[2] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetAgentRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "as_of",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetAgentRequest, as_of),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_agent_request__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  1,   /* field[1] = as_of */
+};
+static const ProtobufCIntRange training__v1__get_agent_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__get_agent_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetAgentRequest",
+  "GetAgentRequest",
+  "Training__V1__GetAgentRequest",
+  "training.v1",
+  sizeof(Training__V1__GetAgentRequest),
+  2,
+  training__v1__get_agent_request__field_descriptors,
+  training__v1__get_agent_request__field_indices_by_name,
+  1,  training__v1__get_agent_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_agent_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_agent_response__field_descriptors[2] =
+{
+  {
+    "agent",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetAgentResponse, agent),
+    &training__v1__roster_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "history",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__GetAgentResponse, n_history),
+    offsetof(Training__V1__GetAgentResponse, history),
+    &training__v1__roster_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_agent_response__field_indices_by_name[] = {
+  0,   /* field[0] = agent */
+  1,   /* field[1] = history */
+};
+static const ProtobufCIntRange training__v1__get_agent_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__get_agent_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetAgentResponse",
+  "GetAgentResponse",
+  "Training__V1__GetAgentResponse",
+  "training.v1",
+  sizeof(Training__V1__GetAgentResponse),
+  2,
+  training__v1__get_agent_response__field_descriptors,
+  training__v1__get_agent_response__field_indices_by_name,
+  1,  training__v1__get_agent_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_agent_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__criterion__field_descriptors[5] =
+{
+  {
+    "criterion_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Criterion, criterion_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Criterion, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_score",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Criterion, max_score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "weight",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Criterion, weight),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "critical",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Criterion, critical),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__criterion__field_indices_by_name[] = {
+  0,   /* field[0] = criterion_id */
+  4,   /* field[4] = critical */
+  2,   /* field[2] = max_score */
+  1,   /* field[1] = name */
+  3,   /* field[3] = weight */
+};
+static const ProtobufCIntRange training__v1__criterion__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__criterion__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.Criterion",
+  "Criterion",
+  "Training__V1__Criterion",
+  "training.v1",
+  sizeof(Training__V1__Criterion),
+  5,
+  training__v1__criterion__field_descriptors,
+  training__v1__criterion__field_indices_by_name,
+  1,  training__v1__criterion__number_ranges,
+  (ProtobufCMessageInit) training__v1__criterion__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__scorecard__field_descriptors[5] =
+{
+  {
+    "scorecard_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Scorecard, scorecard_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "version",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Scorecard, version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Scorecard, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "criteria",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__Scorecard, n_criteria),
+    offsetof(Training__V1__Scorecard, criteria),
+    &training__v1__criterion__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total_is_weighted_sum",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Scorecard, total_is_weighted_sum),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__scorecard__field_indices_by_name[] = {
+  3,   /* field[3] = criteria */
+  2,   /* field[2] = name */
+  0,   /* field[0] = scorecard_id */
+  4,   /* field[4] = total_is_weighted_sum */
+  1,   /* field[1] = version */
+};
+static const ProtobufCIntRange training__v1__scorecard__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__scorecard__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.Scorecard",
+  "Scorecard",
+  "Training__V1__Scorecard",
+  "training.v1",
+  sizeof(Training__V1__Scorecard),
+  5,
+  training__v1__scorecard__field_descriptors,
+  training__v1__scorecard__field_indices_by_name,
+  1,  training__v1__scorecard__number_ranges,
+  (ProtobufCMessageInit) training__v1__scorecard__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__put_scorecard_request__field_descriptors[1] =
+{
+  {
+    "scorecard",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PutScorecardRequest, scorecard),
+    &training__v1__scorecard__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__put_scorecard_request__field_indices_by_name[] = {
+  0,   /* field[0] = scorecard */
+};
+static const ProtobufCIntRange training__v1__put_scorecard_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__put_scorecard_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PutScorecardRequest",
+  "PutScorecardRequest",
+  "Training__V1__PutScorecardRequest",
+  "training.v1",
+  sizeof(Training__V1__PutScorecardRequest),
+  1,
+  training__v1__put_scorecard_request__field_descriptors,
+  training__v1__put_scorecard_request__field_indices_by_name,
+  1,  training__v1__put_scorecard_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__put_scorecard_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__put_scorecard_response__field_descriptors[1] =
+{
+  {
+    "created",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PutScorecardResponse, created),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__put_scorecard_response__field_indices_by_name[] = {
+  0,   /* field[0] = created */
+};
+static const ProtobufCIntRange training__v1__put_scorecard_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__put_scorecard_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PutScorecardResponse",
+  "PutScorecardResponse",
+  "Training__V1__PutScorecardResponse",
+  "training.v1",
+  sizeof(Training__V1__PutScorecardResponse),
+  1,
+  training__v1__put_scorecard_response__field_descriptors,
+  training__v1__put_scorecard_response__field_indices_by_name,
+  1,  training__v1__put_scorecard_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__put_scorecard_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__metric_definition__field_descriptors[5] =
+{
+  {
+    "metric_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__MetricDefinition, metric_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__MetricDefinition, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unit",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__MetricDefinition, unit),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "direction",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__MetricDefinition, direction),
+    &training__v1__metric_direction__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "aggregation",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__MetricDefinition, aggregation),
+    &training__v1__metric_aggregation__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__metric_definition__field_indices_by_name[] = {
+  4,   /* field[4] = aggregation */
+  3,   /* field[3] = direction */
+  0,   /* field[0] = metric_id */
+  1,   /* field[1] = name */
+  2,   /* field[2] = unit */
+};
+static const ProtobufCIntRange training__v1__metric_definition__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__metric_definition__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.MetricDefinition",
+  "MetricDefinition",
+  "Training__V1__MetricDefinition",
+  "training.v1",
+  sizeof(Training__V1__MetricDefinition),
+  5,
+  training__v1__metric_definition__field_descriptors,
+  training__v1__metric_definition__field_indices_by_name,
+  1,  training__v1__metric_definition__number_ranges,
+  (ProtobufCMessageInit) training__v1__metric_definition__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__put_metric_definitions_request__field_descriptors[1] =
+{
+  {
+    "metrics",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__PutMetricDefinitionsRequest, n_metrics),
+    offsetof(Training__V1__PutMetricDefinitionsRequest, metrics),
+    &training__v1__metric_definition__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__put_metric_definitions_request__field_indices_by_name[] = {
+  0,   /* field[0] = metrics */
+};
+static const ProtobufCIntRange training__v1__put_metric_definitions_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__put_metric_definitions_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PutMetricDefinitionsRequest",
+  "PutMetricDefinitionsRequest",
+  "Training__V1__PutMetricDefinitionsRequest",
+  "training.v1",
+  sizeof(Training__V1__PutMetricDefinitionsRequest),
+  1,
+  training__v1__put_metric_definitions_request__field_descriptors,
+  training__v1__put_metric_definitions_request__field_indices_by_name,
+  1,  training__v1__put_metric_definitions_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__put_metric_definitions_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__calendar_day__field_descriptors[3] =
+{
+  {
+    "date",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CalendarDay, date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CalendarDay, kind),
+    &training__v1__day_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CalendarDay, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__calendar_day__field_indices_by_name[] = {
+  0,   /* field[0] = date */
+  1,   /* field[1] = kind */
+  2,   /* field[2] = name */
+};
+static const ProtobufCIntRange training__v1__calendar_day__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__calendar_day__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.CalendarDay",
+  "CalendarDay",
+  "Training__V1__CalendarDay",
+  "training.v1",
+  sizeof(Training__V1__CalendarDay),
+  3,
+  training__v1__calendar_day__field_descriptors,
+  training__v1__calendar_day__field_indices_by_name,
+  1,  training__v1__calendar_day__number_ranges,
+  (ProtobufCMessageInit) training__v1__calendar_day__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__put_calendar_request__field_descriptors[3] =
+{
+  {
+    "time_zone",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PutCalendarRequest, time_zone),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "year",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PutCalendarRequest, year),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "days",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__PutCalendarRequest, n_days),
+    offsetof(Training__V1__PutCalendarRequest, days),
+    &training__v1__calendar_day__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__put_calendar_request__field_indices_by_name[] = {
+  2,   /* field[2] = days */
+  0,   /* field[0] = time_zone */
+  1,   /* field[1] = year */
+};
+static const ProtobufCIntRange training__v1__put_calendar_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__put_calendar_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PutCalendarRequest",
+  "PutCalendarRequest",
+  "Training__V1__PutCalendarRequest",
+  "training.v1",
+  sizeof(Training__V1__PutCalendarRequest),
+  3,
+  training__v1__put_calendar_request__field_descriptors,
+  training__v1__put_calendar_request__field_indices_by_name,
+  1,  training__v1__put_calendar_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__put_calendar_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__put_calendar_response__field_descriptors[1] =
+{
+  {
+    "working_days",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PutCalendarResponse, working_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__put_calendar_response__field_indices_by_name[] = {
+  0,   /* field[0] = working_days */
+};
+static const ProtobufCIntRange training__v1__put_calendar_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__put_calendar_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PutCalendarResponse",
+  "PutCalendarResponse",
+  "Training__V1__PutCalendarResponse",
+  "training.v1",
+  sizeof(Training__V1__PutCalendarResponse),
+  1,
+  training__v1__put_calendar_response__field_descriptors,
+  training__v1__put_calendar_response__field_indices_by_name,
+  1,  training__v1__put_calendar_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__put_calendar_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_calendar_request__field_descriptors[2] =
+{
+  {
+    "from_date",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetCalendarRequest, from_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "to_date",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetCalendarRequest, to_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_calendar_request__field_indices_by_name[] = {
+  0,   /* field[0] = from_date */
+  1,   /* field[1] = to_date */
+};
+static const ProtobufCIntRange training__v1__get_calendar_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__get_calendar_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetCalendarRequest",
+  "GetCalendarRequest",
+  "Training__V1__GetCalendarRequest",
+  "training.v1",
+  sizeof(Training__V1__GetCalendarRequest),
+  2,
+  training__v1__get_calendar_request__field_descriptors,
+  training__v1__get_calendar_request__field_indices_by_name,
+  1,  training__v1__get_calendar_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_calendar_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_calendar_response__field_descriptors[2] =
+{
+  {
+    "time_zone",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetCalendarResponse, time_zone),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "days",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__GetCalendarResponse, n_days),
+    offsetof(Training__V1__GetCalendarResponse, days),
+    &training__v1__calendar_day__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_calendar_response__field_indices_by_name[] = {
+  1,   /* field[1] = days */
+  0,   /* field[0] = time_zone */
+};
+static const ProtobufCIntRange training__v1__get_calendar_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__get_calendar_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetCalendarResponse",
+  "GetCalendarResponse",
+  "Training__V1__GetCalendarResponse",
+  "training.v1",
+  sizeof(Training__V1__GetCalendarResponse),
+  2,
+  training__v1__get_calendar_response__field_descriptors,
+  training__v1__get_calendar_response__field_indices_by_name,
+  1,  training__v1__get_calendar_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_calendar_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__item_score__field_descriptors[5] =
+{
+  {
+    "criterion_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ItemScore, criterion_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ItemScore, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "score",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ItemScore, score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "max_score",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ItemScore, max_score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "critical",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ItemScore, critical),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__item_score__field_indices_by_name[] = {
+  0,   /* field[0] = criterion_id */
+  4,   /* field[4] = critical */
+  3,   /* field[3] = max_score */
+  1,   /* field[1] = name */
+  2,   /* field[2] = score */
+};
+static const ProtobufCIntRange training__v1__item_score__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__item_score__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ItemScore",
+  "ItemScore",
+  "Training__V1__ItemScore",
+  "training.v1",
+  sizeof(Training__V1__ItemScore),
+  5,
+  training__v1__item_score__field_descriptors,
+  training__v1__item_score__field_indices_by_name,
+  1,  training__v1__item_score__number_ranges,
+  (ProtobufCMessageInit) training__v1__item_score__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__evaluation__field_descriptors[12] =
+{
+  {
+    "evaluation_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Evaluation, evaluation_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "revision",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Evaluation, revision),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Evaluation, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "call_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Evaluation, call_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "evaluator_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Evaluation, evaluator_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "call_started_at_unix_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Evaluation, call_started_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scored_at_unix_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Evaluation, scored_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scorecard_id",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Evaluation, scorecard_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "scorecard_version",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Evaluation, scorecard_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total_score",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Evaluation, total_score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "items",
+    11,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__Evaluation, n_items),
+    offsetof(Training__V1__Evaluation, items),
+    &training__v1__item_score__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "channel",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Evaluation, channel),
+    &training__v1__contact_channel__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__evaluation__field_indices_by_name[] = {
+  2,   /* field[2] = agent_id */
+  3,   /* field[3] = call_id */
+  5,   /* field[5] = call_started_at_unix_ms */
+  11,   /* field[11] = channel */
+  0,   /* field[0] = evaluation_id */
+  4,   /* field[4] = evaluator_id */
+  10,   /* field[10] = items */
+  1,   /* field[1] = revision */
+  7,   /* field[7] = scorecard_id */
+  8,   /* field[8] = scorecard_version */
+  6,   /* field[6] = scored_at_unix_ms */
+  9,   /* field[9] = total_score */
+};
+static const ProtobufCIntRange training__v1__evaluation__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 12 }
+};
+const ProtobufCMessageDescriptor training__v1__evaluation__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.Evaluation",
+  "Evaluation",
+  "Training__V1__Evaluation",
+  "training.v1",
+  sizeof(Training__V1__Evaluation),
+  12,
+  training__v1__evaluation__field_descriptors,
+  training__v1__evaluation__field_indices_by_name,
+  1,  training__v1__evaluation__number_ranges,
+  (ProtobufCMessageInit) training__v1__evaluation__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__submit_evaluations_request__field_descriptors[1] =
+{
+  {
+    "evaluations",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__SubmitEvaluationsRequest, n_evaluations),
+    offsetof(Training__V1__SubmitEvaluationsRequest, evaluations),
+    &training__v1__evaluation__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__submit_evaluations_request__field_indices_by_name[] = {
+  0,   /* field[0] = evaluations */
+};
+static const ProtobufCIntRange training__v1__submit_evaluations_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__submit_evaluations_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.SubmitEvaluationsRequest",
+  "SubmitEvaluationsRequest",
+  "Training__V1__SubmitEvaluationsRequest",
+  "training.v1",
+  sizeof(Training__V1__SubmitEvaluationsRequest),
+  1,
+  training__v1__submit_evaluations_request__field_descriptors,
+  training__v1__submit_evaluations_request__field_indices_by_name,
+  1,  training__v1__submit_evaluations_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__submit_evaluations_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__void_evaluation_request__field_descriptors[3] =
+{
+  {
+    "evaluation_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__VoidEvaluationRequest, evaluation_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__VoidEvaluationRequest, reason),
+    &training__v1__void_reason__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "note",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__VoidEvaluationRequest, note),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__void_evaluation_request__field_indices_by_name[] = {
+  0,   /* field[0] = evaluation_id */
+  2,   /* field[2] = note */
+  1,   /* field[1] = reason */
+};
+static const ProtobufCIntRange training__v1__void_evaluation_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__void_evaluation_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.VoidEvaluationRequest",
+  "VoidEvaluationRequest",
+  "Training__V1__VoidEvaluationRequest",
+  "training.v1",
+  sizeof(Training__V1__VoidEvaluationRequest),
+  3,
+  training__v1__void_evaluation_request__field_descriptors,
+  training__v1__void_evaluation_request__field_indices_by_name,
+  1,  training__v1__void_evaluation_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__void_evaluation_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__void_evaluation_response__field_descriptors[2] =
+{
+  {
+    "already_void",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__VoidEvaluationResponse, already_void),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "revision",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__VoidEvaluationResponse, revision),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__void_evaluation_response__field_indices_by_name[] = {
+  0,   /* field[0] = already_void */
+  1,   /* field[1] = revision */
+};
+static const ProtobufCIntRange training__v1__void_evaluation_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__void_evaluation_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.VoidEvaluationResponse",
+  "VoidEvaluationResponse",
+  "Training__V1__VoidEvaluationResponse",
+  "training.v1",
+  sizeof(Training__V1__VoidEvaluationResponse),
+  2,
+  training__v1__void_evaluation_response__field_descriptors,
+  training__v1__void_evaluation_response__field_indices_by_name,
+  1,  training__v1__void_evaluation_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__void_evaluation_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__kpi_sample__field_descriptors[5] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__KpiSample, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "metric_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__KpiSample, metric_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "period_start",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__KpiSample, period_start),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "period_end",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__KpiSample, period_end),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__KpiSample, value),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__kpi_sample__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  1,   /* field[1] = metric_id */
+  3,   /* field[3] = period_end */
+  2,   /* field[2] = period_start */
+  4,   /* field[4] = value */
+};
+static const ProtobufCIntRange training__v1__kpi_sample__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__kpi_sample__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.KpiSample",
+  "KpiSample",
+  "Training__V1__KpiSample",
+  "training.v1",
+  sizeof(Training__V1__KpiSample),
+  5,
+  training__v1__kpi_sample__field_descriptors,
+  training__v1__kpi_sample__field_indices_by_name,
+  1,  training__v1__kpi_sample__number_ranges,
+  (ProtobufCMessageInit) training__v1__kpi_sample__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__submit_kpi_samples_request__field_descriptors[1] =
+{
+  {
+    "samples",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__SubmitKpiSamplesRequest, n_samples),
+    offsetof(Training__V1__SubmitKpiSamplesRequest, samples),
+    &training__v1__kpi_sample__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__submit_kpi_samples_request__field_indices_by_name[] = {
+  0,   /* field[0] = samples */
+};
+static const ProtobufCIntRange training__v1__submit_kpi_samples_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__submit_kpi_samples_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.SubmitKpiSamplesRequest",
+  "SubmitKpiSamplesRequest",
+  "Training__V1__SubmitKpiSamplesRequest",
+  "training.v1",
+  sizeof(Training__V1__SubmitKpiSamplesRequest),
+  1,
+  training__v1__submit_kpi_samples_request__field_descriptors,
+  training__v1__submit_kpi_samples_request__field_indices_by_name,
+  1,  training__v1__submit_kpi_samples_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__submit_kpi_samples_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__criterion_average__field_descriptors[4] =
+{
+  {
+    "criterion_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CriterionAverage, criterion_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CriterionAverage, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "average",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CriterionAverage, average),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CriterionAverage, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__criterion_average__field_indices_by_name[] = {
+  2,   /* field[2] = average */
+  3,   /* field[3] = count */
+  0,   /* field[0] = criterion_id */
+  1,   /* field[1] = name */
+};
+static const ProtobufCIntRange training__v1__criterion_average__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__criterion_average__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.CriterionAverage",
+  "CriterionAverage",
+  "Training__V1__CriterionAverage",
+  "training.v1",
+  sizeof(Training__V1__CriterionAverage),
+  4,
+  training__v1__criterion_average__field_descriptors,
+  training__v1__criterion_average__field_indices_by_name,
+  1,  training__v1__criterion_average__number_ranges,
+  (ProtobufCMessageInit) training__v1__criterion_average__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__evaluation_summary__field_descriptors[5] =
+{
+  {
+    "evaluation_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EvaluationSummary, evaluation_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "revision",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EvaluationSummary, revision),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "call_started_at_unix_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EvaluationSummary, call_started_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total_score",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EvaluationSummary, total_score),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "channel",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EvaluationSummary, channel),
+    &training__v1__contact_channel__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__evaluation_summary__field_indices_by_name[] = {
+  2,   /* field[2] = call_started_at_unix_ms */
+  4,   /* field[4] = channel */
+  0,   /* field[0] = evaluation_id */
+  1,   /* field[1] = revision */
+  3,   /* field[3] = total_score */
+};
+static const ProtobufCIntRange training__v1__evaluation_summary__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__evaluation_summary__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.EvaluationSummary",
+  "EvaluationSummary",
+  "Training__V1__EvaluationSummary",
+  "training.v1",
+  sizeof(Training__V1__EvaluationSummary),
+  5,
+  training__v1__evaluation_summary__field_descriptors,
+  training__v1__evaluation_summary__field_indices_by_name,
+  1,  training__v1__evaluation_summary__number_ranges,
+  (ProtobufCMessageInit) training__v1__evaluation_summary__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_agent_scores_request__field_descriptors[3] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetAgentScoresRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from_date",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetAgentScoresRequest, from_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "to_date",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetAgentScoresRequest, to_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_agent_scores_request__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  1,   /* field[1] = from_date */
+  2,   /* field[2] = to_date */
+};
+static const ProtobufCIntRange training__v1__get_agent_scores_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__get_agent_scores_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetAgentScoresRequest",
+  "GetAgentScoresRequest",
+  "Training__V1__GetAgentScoresRequest",
+  "training.v1",
+  sizeof(Training__V1__GetAgentScoresRequest),
+  3,
+  training__v1__get_agent_scores_request__field_descriptors,
+  training__v1__get_agent_scores_request__field_indices_by_name,
+  1,  training__v1__get_agent_scores_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_agent_scores_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_agent_scores_response__field_descriptors[6] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetAgentScoresResponse, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetAgentScoresResponse, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "average",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetAgentScoresResponse, average),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "standard_error",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetAgentScoresResponse, standard_error),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "criteria",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__GetAgentScoresResponse, n_criteria),
+    offsetof(Training__V1__GetAgentScoresResponse, criteria),
+    &training__v1__criterion_average__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "evaluations",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__GetAgentScoresResponse, n_evaluations),
+    offsetof(Training__V1__GetAgentScoresResponse, evaluations),
+    &training__v1__evaluation_summary__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_agent_scores_response__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  2,   /* field[2] = average */
+  1,   /* field[1] = count */
+  4,   /* field[4] = criteria */
+  5,   /* field[5] = evaluations */
+  3,   /* field[3] = standard_error */
+};
+static const ProtobufCIntRange training__v1__get_agent_scores_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor training__v1__get_agent_scores_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetAgentScoresResponse",
+  "GetAgentScoresResponse",
+  "Training__V1__GetAgentScoresResponse",
+  "training.v1",
+  sizeof(Training__V1__GetAgentScoresResponse),
+  6,
+  training__v1__get_agent_scores_response__field_descriptors,
+  training__v1__get_agent_scores_response__field_indices_by_name,
+  1,  training__v1__get_agent_scores_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_agent_scores_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_monthly_averages_request__field_descriptors[2] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthlyAveragesRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "group_by",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthlyAveragesRequest, group_by),
+    &training__v1__group_by__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_monthly_averages_request__field_indices_by_name[] = {
+  1,   /* field[1] = group_by */
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__get_monthly_averages_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__get_monthly_averages_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetMonthlyAveragesRequest",
+  "GetMonthlyAveragesRequest",
+  "Training__V1__GetMonthlyAveragesRequest",
+  "training.v1",
+  sizeof(Training__V1__GetMonthlyAveragesRequest),
+  2,
+  training__v1__get_monthly_averages_request__field_descriptors,
+  training__v1__get_monthly_averages_request__field_indices_by_name,
+  1,  training__v1__get_monthly_averages_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_monthly_averages_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__group_average__field_descriptors[8] =
+{
+  {
+    "group",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GroupAverage, group),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agents",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GroupAverage, agents),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GroupAverage, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "average",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GroupAverage, average),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "standard_error",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GroupAverage, standard_error),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "has_previous",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GroupAverage, has_previous),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_average",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GroupAverage, previous_average),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "change",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GroupAverage, change),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__group_average__field_indices_by_name[] = {
+  1,   /* field[1] = agents */
+  3,   /* field[3] = average */
+  7,   /* field[7] = change */
+  2,   /* field[2] = count */
+  0,   /* field[0] = group */
+  5,   /* field[5] = has_previous */
+  6,   /* field[6] = previous_average */
+  4,   /* field[4] = standard_error */
+};
+static const ProtobufCIntRange training__v1__group_average__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor training__v1__group_average__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GroupAverage",
+  "GroupAverage",
+  "Training__V1__GroupAverage",
+  "training.v1",
+  sizeof(Training__V1__GroupAverage),
+  8,
+  training__v1__group_average__field_descriptors,
+  training__v1__group_average__field_indices_by_name,
+  1,  training__v1__group_average__number_ranges,
+  (ProtobufCMessageInit) training__v1__group_average__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_monthly_averages_response__field_descriptors[3] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthlyAveragesResponse, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "group_by",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthlyAveragesResponse, group_by),
+    &training__v1__group_by__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "groups",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__GetMonthlyAveragesResponse, n_groups),
+    offsetof(Training__V1__GetMonthlyAveragesResponse, groups),
+    &training__v1__group_average__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_monthly_averages_response__field_indices_by_name[] = {
+  1,   /* field[1] = group_by */
+  2,   /* field[2] = groups */
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__get_monthly_averages_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__get_monthly_averages_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetMonthlyAveragesResponse",
+  "GetMonthlyAveragesResponse",
+  "Training__V1__GetMonthlyAveragesResponse",
+  "training.v1",
+  sizeof(Training__V1__GetMonthlyAveragesResponse),
+  3,
+  training__v1__get_monthly_averages_response__field_descriptors,
+  training__v1__get_monthly_averages_response__field_indices_by_name,
+  1,  training__v1__get_monthly_averages_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_monthly_averages_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__tier_policy__field_descriptors[7] =
+{
+  {
+    "version",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierPolicy, version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "advanced_threshold",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierPolicy, advanced_threshold),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "coaching_threshold",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierPolicy, coaching_threshold),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "minimum_evaluations",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierPolicy, minimum_evaluations),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rounding_decimals",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierPolicy, rounding_decimals),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "set_by",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierPolicy, set_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "set_at_unix_ms",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierPolicy, set_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__tier_policy__field_indices_by_name[] = {
+  1,   /* field[1] = advanced_threshold */
+  2,   /* field[2] = coaching_threshold */
+  3,   /* field[3] = minimum_evaluations */
+  4,   /* field[4] = rounding_decimals */
+  6,   /* field[6] = set_at_unix_ms */
+  5,   /* field[5] = set_by */
+  0,   /* field[0] = version */
+};
+static const ProtobufCIntRange training__v1__tier_policy__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor training__v1__tier_policy__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.TierPolicy",
+  "TierPolicy",
+  "Training__V1__TierPolicy",
+  "training.v1",
+  sizeof(Training__V1__TierPolicy),
+  7,
+  training__v1__tier_policy__field_descriptors,
+  training__v1__tier_policy__field_indices_by_name,
+  1,  training__v1__tier_policy__number_ranges,
+  (ProtobufCMessageInit) training__v1__tier_policy__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define training__v1__get_tier_policy_request__field_descriptors NULL
+#define training__v1__get_tier_policy_request__field_indices_by_name NULL
+#define training__v1__get_tier_policy_request__number_ranges NULL
+const ProtobufCMessageDescriptor training__v1__get_tier_policy_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetTierPolicyRequest",
+  "GetTierPolicyRequest",
+  "Training__V1__GetTierPolicyRequest",
+  "training.v1",
+  sizeof(Training__V1__GetTierPolicyRequest),
+  0,
+  training__v1__get_tier_policy_request__field_descriptors,
+  training__v1__get_tier_policy_request__field_indices_by_name,
+  0,  training__v1__get_tier_policy_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_tier_policy_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__set_tier_policy_request__field_descriptors[4] =
+{
+  {
+    "advanced_threshold",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SetTierPolicyRequest, advanced_threshold),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "coaching_threshold",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SetTierPolicyRequest, coaching_threshold),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "minimum_evaluations",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SetTierPolicyRequest, minimum_evaluations),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rounding_decimals",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SetTierPolicyRequest, rounding_decimals),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__set_tier_policy_request__field_indices_by_name[] = {
+  0,   /* field[0] = advanced_threshold */
+  1,   /* field[1] = coaching_threshold */
+  2,   /* field[2] = minimum_evaluations */
+  3,   /* field[3] = rounding_decimals */
+};
+static const ProtobufCIntRange training__v1__set_tier_policy_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__set_tier_policy_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.SetTierPolicyRequest",
+  "SetTierPolicyRequest",
+  "Training__V1__SetTierPolicyRequest",
+  "training.v1",
+  sizeof(Training__V1__SetTierPolicyRequest),
+  4,
+  training__v1__set_tier_policy_request__field_descriptors,
+  training__v1__set_tier_policy_request__field_indices_by_name,
+  1,  training__v1__set_tier_policy_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__set_tier_policy_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__tier_assignment__field_descriptors[13] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierAssignment, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierAssignment, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierAssignment, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_leader_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierAssignment, team_leader_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "department",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierAssignment, department),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "site",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierAssignment, site),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tier",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierAssignment, tier),
+    &training__v1__tier__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "average",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierAssignment, average),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierAssignment, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "standard_error",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierAssignment, standard_error),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "borderline",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierAssignment, borderline),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "problem_summary_due",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierAssignment, problem_summary_due),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_tier",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierAssignment, previous_tier),
+    &training__v1__tier__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__tier_assignment__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  7,   /* field[7] = average */
+  10,   /* field[10] = borderline */
+  8,   /* field[8] = count */
+  4,   /* field[4] = department */
+  1,   /* field[1] = name */
+  12,   /* field[12] = previous_tier */
+  11,   /* field[11] = problem_summary_due */
+  5,   /* field[5] = site */
+  9,   /* field[9] = standard_error */
+  2,   /* field[2] = team_id */
+  3,   /* field[3] = team_leader_id */
+  6,   /* field[6] = tier */
+};
+static const ProtobufCIntRange training__v1__tier_assignment__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 13 }
+};
+const ProtobufCMessageDescriptor training__v1__tier_assignment__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.TierAssignment",
+  "TierAssignment",
+  "Training__V1__TierAssignment",
+  "training.v1",
+  sizeof(Training__V1__TierAssignment),
+  13,
+  training__v1__tier_assignment__field_descriptors,
+  training__v1__tier_assignment__field_indices_by_name,
+  1,  training__v1__tier_assignment__number_ranges,
+  (ProtobufCMessageInit) training__v1__tier_assignment__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__close_month_request__field_descriptors[2] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CloseMonthRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "force",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CloseMonthRequest, force),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__close_month_request__field_indices_by_name[] = {
+  1,   /* field[1] = force */
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__close_month_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__close_month_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.CloseMonthRequest",
+  "CloseMonthRequest",
+  "Training__V1__CloseMonthRequest",
+  "training.v1",
+  sizeof(Training__V1__CloseMonthRequest),
+  2,
+  training__v1__close_month_request__field_descriptors,
+  training__v1__close_month_request__field_indices_by_name,
+  1,  training__v1__close_month_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__close_month_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__tier_count__field_descriptors[2] =
+{
+  {
+    "tier",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierCount, tier),
+    &training__v1__tier__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agents",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TierCount, agents),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__tier_count__field_indices_by_name[] = {
+  1,   /* field[1] = agents */
+  0,   /* field[0] = tier */
+};
+static const ProtobufCIntRange training__v1__tier_count__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__tier_count__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.TierCount",
+  "TierCount",
+  "Training__V1__TierCount",
+  "training.v1",
+  sizeof(Training__V1__TierCount),
+  2,
+  training__v1__tier_count__field_descriptors,
+  training__v1__tier_count__field_indices_by_name,
+  1,  training__v1__tier_count__number_ranges,
+  (ProtobufCMessageInit) training__v1__tier_count__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__close_month_response__field_descriptors[8] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CloseMonthResponse, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "applies_to_month",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CloseMonthResponse, applies_to_month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "revision",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CloseMonthResponse, revision),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "policy_version",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CloseMonthResponse, policy_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "closed_at_unix_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CloseMonthResponse, closed_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "counts",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__CloseMonthResponse, n_counts),
+    offsetof(Training__V1__CloseMonthResponse, counts),
+    &training__v1__tier_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "changed",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__CloseMonthResponse, n_changed),
+    offsetof(Training__V1__CloseMonthResponse, changed),
+    &training__v1__tier_assignment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "assigned",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CloseMonthResponse, assigned),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__close_month_response__field_indices_by_name[] = {
+  1,   /* field[1] = applies_to_month */
+  7,   /* field[7] = assigned */
+  6,   /* field[6] = changed */
+  4,   /* field[4] = closed_at_unix_ms */
+  5,   /* field[5] = counts */
+  0,   /* field[0] = month */
+  3,   /* field[3] = policy_version */
+  2,   /* field[2] = revision */
+};
+static const ProtobufCIntRange training__v1__close_month_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor training__v1__close_month_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.CloseMonthResponse",
+  "CloseMonthResponse",
+  "Training__V1__CloseMonthResponse",
+  "training.v1",
+  sizeof(Training__V1__CloseMonthResponse),
+  8,
+  training__v1__close_month_response__field_descriptors,
+  training__v1__close_month_response__field_indices_by_name,
+  1,  training__v1__close_month_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__close_month_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__list_tier_assignments_request__field_descriptors[5] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListTierAssignmentsRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "revision",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListTierAssignmentsRequest, revision),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListTierAssignmentsRequest, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "department",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListTierAssignmentsRequest, department),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tier",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListTierAssignmentsRequest, tier),
+    &training__v1__tier__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__list_tier_assignments_request__field_indices_by_name[] = {
+  3,   /* field[3] = department */
+  0,   /* field[0] = month */
+  1,   /* field[1] = revision */
+  2,   /* field[2] = team_id */
+  4,   /* field[4] = tier */
+};
+static const ProtobufCIntRange training__v1__list_tier_assignments_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__list_tier_assignments_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ListTierAssignmentsRequest",
+  "ListTierAssignmentsRequest",
+  "Training__V1__ListTierAssignmentsRequest",
+  "training.v1",
+  sizeof(Training__V1__ListTierAssignmentsRequest),
+  5,
+  training__v1__list_tier_assignments_request__field_descriptors,
+  training__v1__list_tier_assignments_request__field_indices_by_name,
+  1,  training__v1__list_tier_assignments_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__list_tier_assignments_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__list_tier_assignments_response__field_descriptors[6] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListTierAssignmentsResponse, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "applies_to_month",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListTierAssignmentsResponse, applies_to_month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "revision",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListTierAssignmentsResponse, revision),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "policy_version",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListTierAssignmentsResponse, policy_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "closed_at_unix_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListTierAssignmentsResponse, closed_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "assignments",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__ListTierAssignmentsResponse, n_assignments),
+    offsetof(Training__V1__ListTierAssignmentsResponse, assignments),
+    &training__v1__tier_assignment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__list_tier_assignments_response__field_indices_by_name[] = {
+  1,   /* field[1] = applies_to_month */
+  5,   /* field[5] = assignments */
+  4,   /* field[4] = closed_at_unix_ms */
+  0,   /* field[0] = month */
+  3,   /* field[3] = policy_version */
+  2,   /* field[2] = revision */
+};
+static const ProtobufCIntRange training__v1__list_tier_assignments_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor training__v1__list_tier_assignments_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ListTierAssignmentsResponse",
+  "ListTierAssignmentsResponse",
+  "Training__V1__ListTierAssignmentsResponse",
+  "training.v1",
+  sizeof(Training__V1__ListTierAssignmentsResponse),
+  6,
+  training__v1__list_tier_assignments_response__field_descriptors,
+  training__v1__list_tier_assignments_response__field_indices_by_name,
+  1,  training__v1__list_tier_assignments_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__list_tier_assignments_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__watch_list_agent__field_descriptors[11] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WatchListAgent, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WatchListAgent, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "average",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WatchListAgent, average),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WatchListAgent, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "standard_error",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WatchListAgent, standard_error),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "borderline",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WatchListAgent, borderline),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "weakest_criteria",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__WatchListAgent, n_weakest_criteria),
+    offsetof(Training__V1__WatchListAgent, weakest_criteria),
+    &training__v1__criterion_average__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "summary_state",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WatchListAgent, summary_state),
+    &training__v1__summary_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "summary_author_id",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WatchListAgent, summary_author_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "summary_submitted_at_unix_ms",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WatchListAgent, summary_submitted_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "summary_text",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WatchListAgent, summary_text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__watch_list_agent__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  2,   /* field[2] = average */
+  5,   /* field[5] = borderline */
+  3,   /* field[3] = count */
+  1,   /* field[1] = name */
+  4,   /* field[4] = standard_error */
+  8,   /* field[8] = summary_author_id */
+  7,   /* field[7] = summary_state */
+  9,   /* field[9] = summary_submitted_at_unix_ms */
+  10,   /* field[10] = summary_text */
+  6,   /* field[6] = weakest_criteria */
+};
+static const ProtobufCIntRange training__v1__watch_list_agent__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor training__v1__watch_list_agent__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.WatchListAgent",
+  "WatchListAgent",
+  "Training__V1__WatchListAgent",
+  "training.v1",
+  sizeof(Training__V1__WatchListAgent),
+  11,
+  training__v1__watch_list_agent__field_descriptors,
+  training__v1__watch_list_agent__field_indices_by_name,
+  1,  training__v1__watch_list_agent__number_ranges,
+  (ProtobufCMessageInit) training__v1__watch_list_agent__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__watch_list_team__field_descriptors[4] =
+{
+  {
+    "team_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WatchListTeam, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_leader_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WatchListTeam, team_leader_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "summary_due_date",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WatchListTeam, summary_due_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agents",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__WatchListTeam, n_agents),
+    offsetof(Training__V1__WatchListTeam, agents),
+    &training__v1__watch_list_agent__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__watch_list_team__field_indices_by_name[] = {
+  3,   /* field[3] = agents */
+  2,   /* field[2] = summary_due_date */
+  0,   /* field[0] = team_id */
+  1,   /* field[1] = team_leader_id */
+};
+static const ProtobufCIntRange training__v1__watch_list_team__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__watch_list_team__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.WatchListTeam",
+  "WatchListTeam",
+  "Training__V1__WatchListTeam",
+  "training.v1",
+  sizeof(Training__V1__WatchListTeam),
+  4,
+  training__v1__watch_list_team__field_descriptors,
+  training__v1__watch_list_team__field_indices_by_name,
+  1,  training__v1__watch_list_team__number_ranges,
+  (ProtobufCMessageInit) training__v1__watch_list_team__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_weekly_watch_list_request__field_descriptors[2] =
+{
+  {
+    "week",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetWeeklyWatchListRequest, week),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetWeeklyWatchListRequest, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_weekly_watch_list_request__field_indices_by_name[] = {
+  1,   /* field[1] = team_id */
+  0,   /* field[0] = week */
+};
+static const ProtobufCIntRange training__v1__get_weekly_watch_list_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__get_weekly_watch_list_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetWeeklyWatchListRequest",
+  "GetWeeklyWatchListRequest",
+  "Training__V1__GetWeeklyWatchListRequest",
+  "training.v1",
+  sizeof(Training__V1__GetWeeklyWatchListRequest),
+  2,
+  training__v1__get_weekly_watch_list_request__field_descriptors,
+  training__v1__get_weekly_watch_list_request__field_indices_by_name,
+  1,  training__v1__get_weekly_watch_list_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_weekly_watch_list_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_weekly_watch_list_response__field_descriptors[4] =
+{
+  {
+    "week",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetWeeklyWatchListResponse, week),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "week_start",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetWeeklyWatchListResponse, week_start),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "week_end",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetWeeklyWatchListResponse, week_end),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "teams",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__GetWeeklyWatchListResponse, n_teams),
+    offsetof(Training__V1__GetWeeklyWatchListResponse, teams),
+    &training__v1__watch_list_team__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_weekly_watch_list_response__field_indices_by_name[] = {
+  3,   /* field[3] = teams */
+  0,   /* field[0] = week */
+  2,   /* field[2] = week_end */
+  1,   /* field[1] = week_start */
+};
+static const ProtobufCIntRange training__v1__get_weekly_watch_list_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__get_weekly_watch_list_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetWeeklyWatchListResponse",
+  "GetWeeklyWatchListResponse",
+  "Training__V1__GetWeeklyWatchListResponse",
+  "training.v1",
+  sizeof(Training__V1__GetWeeklyWatchListResponse),
+  4,
+  training__v1__get_weekly_watch_list_response__field_descriptors,
+  training__v1__get_weekly_watch_list_response__field_indices_by_name,
+  1,  training__v1__get_weekly_watch_list_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_weekly_watch_list_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__submit_watch_list_summary_request__field_descriptors[4] =
+{
+  {
+    "week",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SubmitWatchListSummaryRequest, week),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SubmitWatchListSummaryRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "author_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SubmitWatchListSummaryRequest, author_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "text",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SubmitWatchListSummaryRequest, text),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__submit_watch_list_summary_request__field_indices_by_name[] = {
+  1,   /* field[1] = agent_id */
+  2,   /* field[2] = author_id */
+  3,   /* field[3] = text */
+  0,   /* field[0] = week */
+};
+static const ProtobufCIntRange training__v1__submit_watch_list_summary_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__submit_watch_list_summary_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.SubmitWatchListSummaryRequest",
+  "SubmitWatchListSummaryRequest",
+  "Training__V1__SubmitWatchListSummaryRequest",
+  "training.v1",
+  sizeof(Training__V1__SubmitWatchListSummaryRequest),
+  4,
+  training__v1__submit_watch_list_summary_request__field_descriptors,
+  training__v1__submit_watch_list_summary_request__field_indices_by_name,
+  1,  training__v1__submit_watch_list_summary_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__submit_watch_list_summary_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__submit_watch_list_summary_response__field_descriptors[2] =
+{
+  {
+    "state",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SubmitWatchListSummaryResponse, state),
+    &training__v1__summary_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "due_date",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SubmitWatchListSummaryResponse, due_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__submit_watch_list_summary_response__field_indices_by_name[] = {
+  1,   /* field[1] = due_date */
+  0,   /* field[0] = state */
+};
+static const ProtobufCIntRange training__v1__submit_watch_list_summary_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__submit_watch_list_summary_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.SubmitWatchListSummaryResponse",
+  "SubmitWatchListSummaryResponse",
+  "Training__V1__SubmitWatchListSummaryResponse",
+  "training.v1",
+  sizeof(Training__V1__SubmitWatchListSummaryResponse),
+  2,
+  training__v1__submit_watch_list_summary_response__field_descriptors,
+  training__v1__submit_watch_list_summary_response__field_indices_by_name,
+  1,  training__v1__submit_watch_list_summary_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__submit_watch_list_summary_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue training__v1__record_outcome__enum_values_by_number[6] =
+{
+  { "RECORD_OUTCOME_UNSPECIFIED", "TRAINING__V1__RECORD_OUTCOME__RECORD_OUTCOME_UNSPECIFIED", 0 },
+  { "ACCEPTED", "TRAINING__V1__RECORD_OUTCOME__ACCEPTED", 1 },
+  { "DUPLICATE", "TRAINING__V1__RECORD_OUTCOME__DUPLICATE", 2 },
+  { "REPLACED", "TRAINING__V1__RECORD_OUTCOME__REPLACED", 3 },
+  { "STALE", "TRAINING__V1__RECORD_OUTCOME__STALE", 4 },
+  { "REJECTED", "TRAINING__V1__RECORD_OUTCOME__REJECTED", 5 },
+};
+static const ProtobufCIntRange training__v1__record_outcome__value_ranges[] = {
+{0, 0},{0, 6}
+};
+static const ProtobufCEnumValueIndex training__v1__record_outcome__enum_values_by_name[6] =
+{
+  { "ACCEPTED", 1 },
+  { "DUPLICATE", 2 },
+  { "RECORD_OUTCOME_UNSPECIFIED", 0 },
+  { "REJECTED", 5 },
+  { "REPLACED", 3 },
+  { "STALE", 4 },
+};
+const ProtobufCEnumDescriptor training__v1__record_outcome__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.RecordOutcome",
+  "RecordOutcome",
+  "Training__V1__RecordOutcome",
+  "training.v1",
+  6,
+  training__v1__record_outcome__enum_values_by_number,
+  6,
+  training__v1__record_outcome__enum_values_by_name,
+  1,
+  training__v1__record_outcome__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__agent_status__enum_values_by_number[4] =
+{
+  { "AGENT_STATUS_UNSPECIFIED", "TRAINING__V1__AGENT_STATUS__AGENT_STATUS_UNSPECIFIED", 0 },
+  { "ONBOARDING", "TRAINING__V1__AGENT_STATUS__ONBOARDING", 1 },
+  { "IN_SERVICE", "TRAINING__V1__AGENT_STATUS__IN_SERVICE", 2 },
+  { "LEFT", "TRAINING__V1__AGENT_STATUS__LEFT", 3 },
+};
+static const ProtobufCIntRange training__v1__agent_status__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex training__v1__agent_status__enum_values_by_name[4] =
+{
+  { "AGENT_STATUS_UNSPECIFIED", 0 },
+  { "IN_SERVICE", 2 },
+  { "LEFT", 3 },
+  { "ONBOARDING", 1 },
+};
+const ProtobufCEnumDescriptor training__v1__agent_status__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.AgentStatus",
+  "AgentStatus",
+  "Training__V1__AgentStatus",
+  "training.v1",
+  4,
+  training__v1__agent_status__enum_values_by_number,
+  4,
+  training__v1__agent_status__enum_values_by_name,
+  1,
+  training__v1__agent_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__metric_direction__enum_values_by_number[3] =
+{
+  { "METRIC_DIRECTION_UNSPECIFIED", "TRAINING__V1__METRIC_DIRECTION__METRIC_DIRECTION_UNSPECIFIED", 0 },
+  { "HIGHER_IS_BETTER", "TRAINING__V1__METRIC_DIRECTION__HIGHER_IS_BETTER", 1 },
+  { "LOWER_IS_BETTER", "TRAINING__V1__METRIC_DIRECTION__LOWER_IS_BETTER", 2 },
+};
+static const ProtobufCIntRange training__v1__metric_direction__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex training__v1__metric_direction__enum_values_by_name[3] =
+{
+  { "HIGHER_IS_BETTER", 1 },
+  { "LOWER_IS_BETTER", 2 },
+  { "METRIC_DIRECTION_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__metric_direction__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.MetricDirection",
+  "MetricDirection",
+  "Training__V1__MetricDirection",
+  "training.v1",
+  3,
+  training__v1__metric_direction__enum_values_by_number,
+  3,
+  training__v1__metric_direction__enum_values_by_name,
+  1,
+  training__v1__metric_direction__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__metric_aggregation__enum_values_by_number[4] =
+{
+  { "METRIC_AGGREGATION_UNSPECIFIED", "TRAINING__V1__METRIC_AGGREGATION__METRIC_AGGREGATION_UNSPECIFIED", 0 },
+  { "MEAN", "TRAINING__V1__METRIC_AGGREGATION__MEAN", 1 },
+  { "SUM", "TRAINING__V1__METRIC_AGGREGATION__SUM", 2 },
+  { "RATE", "TRAINING__V1__METRIC_AGGREGATION__RATE", 3 },
+};
+static const ProtobufCIntRange training__v1__metric_aggregation__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex training__v1__metric_aggregation__enum_values_by_name[4] =
+{
+  { "MEAN", 1 },
+  { "METRIC_AGGREGATION_UNSPECIFIED", 0 },
+  { "RATE", 3 },
+  { "SUM", 2 },
+};
+const ProtobufCEnumDescriptor training__v1__metric_aggregation__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.MetricAggregation",
+  "MetricAggregation",
+  "Training__V1__MetricAggregation",
+  "training.v1",
+  4,
+  training__v1__metric_aggregation__enum_values_by_number,
+  4,
+  training__v1__metric_aggregation__enum_values_by_name,
+  1,
+  training__v1__metric_aggregation__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__day_kind__enum_values_by_number[5] =
+{
+  { "DAY_KIND_UNSPECIFIED", "TRAINING__V1__DAY_KIND__DAY_KIND_UNSPECIFIED", 0 },
+  { "WORKING_DAY", "TRAINING__V1__DAY_KIND__WORKING_DAY", 1 },
+  { "REST_DAY", "TRAINING__V1__DAY_KIND__REST_DAY", 2 },
+  { "HOLIDAY", "TRAINING__V1__DAY_KIND__HOLIDAY", 3 },
+  { "MAKEUP_WORKING_DAY", "TRAINING__V1__DAY_KIND__MAKEUP_WORKING_DAY", 4 },
+};
+static const ProtobufCIntRange training__v1__day_kind__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex training__v1__day_kind__enum_values_by_name[5] =
+{
+  { "DAY_KIND_UNSPECIFIED", 0 },
+  { "HOLIDAY", 3 },
+  { "MAKEUP_WORKING_DAY", 4 },
+  { "REST_DAY", 2 },
+  { "WORKING_DAY", 1 },
+};
+const ProtobufCEnumDescriptor training__v1__day_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.DayKind",
+  "DayKind",
+  "Training__V1__DayKind",
+  "training.v1",
+  5,
+  training__v1__day_kind__enum_values_by_number,
+  5,
+  training__v1__day_kind__enum_values_by_name,
+  1,
+  training__v1__day_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__contact_channel__enum_values_by_number[4] =
+{
+  { "CONTACT_CHANNEL_UNSPECIFIED", "TRAINING__V1__CONTACT_CHANNEL__CONTACT_CHANNEL_UNSPECIFIED", 0 },
+  { "VOICE", "TRAINING__V1__CONTACT_CHANNEL__VOICE", 1 },
+  { "CHAT", "TRAINING__V1__CONTACT_CHANNEL__CHAT", 2 },
+  { "EMAIL", "TRAINING__V1__CONTACT_CHANNEL__EMAIL", 3 },
+};
+static const ProtobufCIntRange training__v1__contact_channel__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex training__v1__contact_channel__enum_values_by_name[4] =
+{
+  { "CHAT", 2 },
+  { "CONTACT_CHANNEL_UNSPECIFIED", 0 },
+  { "EMAIL", 3 },
+  { "VOICE", 1 },
+};
+const ProtobufCEnumDescriptor training__v1__contact_channel__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.ContactChannel",
+  "ContactChannel",
+  "Training__V1__ContactChannel",
+  "training.v1",
+  4,
+  training__v1__contact_channel__enum_values_by_number,
+  4,
+  training__v1__contact_channel__enum_values_by_name,
+  1,
+  training__v1__contact_channel__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__void_reason__enum_values_by_number[4] =
+{
+  { "VOID_REASON_UNSPECIFIED", "TRAINING__V1__VOID_REASON__VOID_REASON_UNSPECIFIED", 0 },
+  { "DISPUTE_UPHELD", "TRAINING__V1__VOID_REASON__DISPUTE_UPHELD", 1 },
+  { "CALIBRATION", "TRAINING__V1__VOID_REASON__CALIBRATION", 2 },
+  { "WRONG_AGENT", "TRAINING__V1__VOID_REASON__WRONG_AGENT", 3 },
+};
+static const ProtobufCIntRange training__v1__void_reason__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex training__v1__void_reason__enum_values_by_name[4] =
+{
+  { "CALIBRATION", 2 },
+  { "DISPUTE_UPHELD", 1 },
+  { "VOID_REASON_UNSPECIFIED", 0 },
+  { "WRONG_AGENT", 3 },
+};
+const ProtobufCEnumDescriptor training__v1__void_reason__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.VoidReason",
+  "VoidReason",
+  "Training__V1__VoidReason",
+  "training.v1",
+  4,
+  training__v1__void_reason__enum_values_by_number,
+  4,
+  training__v1__void_reason__enum_values_by_name,
+  1,
+  training__v1__void_reason__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__group_by__enum_values_by_number[4] =
+{
+  { "GROUP_BY_UNSPECIFIED", "TRAINING__V1__GROUP_BY__GROUP_BY_UNSPECIFIED", 0 },
+  { "TEAM", "TRAINING__V1__GROUP_BY__TEAM", 1 },
+  { "DEPARTMENT", "TRAINING__V1__GROUP_BY__DEPARTMENT", 2 },
+  { "SITE", "TRAINING__V1__GROUP_BY__SITE", 3 },
+};
+static const ProtobufCIntRange training__v1__group_by__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex training__v1__group_by__enum_values_by_name[4] =
+{
+  { "DEPARTMENT", 2 },
+  { "GROUP_BY_UNSPECIFIED", 0 },
+  { "SITE", 3 },
+  { "TEAM", 1 },
+};
+const ProtobufCEnumDescriptor training__v1__group_by__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.GroupBy",
+  "GroupBy",
+  "Training__V1__GroupBy",
+  "training.v1",
+  4,
+  training__v1__group_by__enum_values_by_number,
+  4,
+  training__v1__group_by__enum_values_by_name,
+  1,
+  training__v1__group_by__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__tier__enum_values_by_number[5] =
+{
+  { "TIER_UNSPECIFIED", "TRAINING__V1__TIER__TIER_UNSPECIFIED", 0 },
+  { "ADVANCED", "TRAINING__V1__TIER__ADVANCED", 1 },
+  { "STANDARD", "TRAINING__V1__TIER__STANDARD", 2 },
+  { "COACHING", "TRAINING__V1__TIER__COACHING", 3 },
+  { "INSUFFICIENT_DATA", "TRAINING__V1__TIER__INSUFFICIENT_DATA", 4 },
+};
+static const ProtobufCIntRange training__v1__tier__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex training__v1__tier__enum_values_by_name[5] =
+{
+  { "ADVANCED", 1 },
+  { "COACHING", 3 },
+  { "INSUFFICIENT_DATA", 4 },
+  { "STANDARD", 2 },
+  { "TIER_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__tier__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.Tier",
+  "Tier",
+  "Training__V1__Tier",
+  "training.v1",
+  5,
+  training__v1__tier__enum_values_by_number,
+  5,
+  training__v1__tier__enum_values_by_name,
+  1,
+  training__v1__tier__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__summary_state__enum_values_by_number[4] =
+{
+  { "SUMMARY_STATE_UNSPECIFIED", "TRAINING__V1__SUMMARY_STATE__SUMMARY_STATE_UNSPECIFIED", 0 },
+  { "MISSING", "TRAINING__V1__SUMMARY_STATE__MISSING", 1 },
+  { "ON_TIME", "TRAINING__V1__SUMMARY_STATE__ON_TIME", 2 },
+  { "LATE", "TRAINING__V1__SUMMARY_STATE__LATE", 3 },
+};
+static const ProtobufCIntRange training__v1__summary_state__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex training__v1__summary_state__enum_values_by_name[4] =
+{
+  { "LATE", 3 },
+  { "MISSING", 1 },
+  { "ON_TIME", 2 },
+  { "SUMMARY_STATE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__summary_state__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.SummaryState",
+  "SummaryState",
+  "Training__V1__SummaryState",
+  "training.v1",
+  4,
+  training__v1__summary_state__enum_values_by_number,
+  4,
+  training__v1__summary_state__enum_values_by_name,
+  1,
+  training__v1__summary_state__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor training__v1__scoring_intake__method_descriptors[17] =
+{
+  { "UpsertRoster", &training__v1__upsert_roster_request__descriptor, &training__v1__batch_response__descriptor },
+  { "GetAgent", &training__v1__get_agent_request__descriptor, &training__v1__get_agent_response__descriptor },
+  { "PutScorecard", &training__v1__put_scorecard_request__descriptor, &training__v1__put_scorecard_response__descriptor },
+  { "PutMetricDefinitions", &training__v1__put_metric_definitions_request__descriptor, &training__v1__batch_response__descriptor },
+  { "PutCalendar", &training__v1__put_calendar_request__descriptor, &training__v1__put_calendar_response__descriptor },
+  { "GetCalendar", &training__v1__get_calendar_request__descriptor, &training__v1__get_calendar_response__descriptor },
+  { "SubmitEvaluations", &training__v1__submit_evaluations_request__descriptor, &training__v1__batch_response__descriptor },
+  { "VoidEvaluation", &training__v1__void_evaluation_request__descriptor, &training__v1__void_evaluation_response__descriptor },
+  { "SubmitKpiSamples", &training__v1__submit_kpi_samples_request__descriptor, &training__v1__batch_response__descriptor },
+  { "GetAgentScores", &training__v1__get_agent_scores_request__descriptor, &training__v1__get_agent_scores_response__descriptor },
+  { "GetMonthlyAverages", &training__v1__get_monthly_averages_request__descriptor, &training__v1__get_monthly_averages_response__descriptor },
+  { "GetTierPolicy", &training__v1__get_tier_policy_request__descriptor, &training__v1__tier_policy__descriptor },
+  { "SetTierPolicy", &training__v1__set_tier_policy_request__descriptor, &training__v1__tier_policy__descriptor },
+  { "CloseMonth", &training__v1__close_month_request__descriptor, &training__v1__close_month_response__descriptor },
+  { "ListTierAssignments", &training__v1__list_tier_assignments_request__descriptor, &training__v1__list_tier_assignments_response__descriptor },
+  { "GetWeeklyWatchList", &training__v1__get_weekly_watch_list_request__descriptor, &training__v1__get_weekly_watch_list_response__descriptor },
+  { "SubmitWatchListSummary", &training__v1__submit_watch_list_summary_request__descriptor, &training__v1__submit_watch_list_summary_response__descriptor },
 };
 const unsigned training__v1__scoring_intake__method_indices_by_name[] = {
+  13,        /* CloseMonth */
+  1,        /* GetAgent */
+  9,        /* GetAgentScores */
+  5,        /* GetCalendar */
+  10,        /* GetMonthlyAverages */
+  11,        /* GetTierPolicy */
+  15,        /* GetWeeklyWatchList */
+  14,        /* ListTierAssignments */
+  4,        /* PutCalendar */
+  3,        /* PutMetricDefinitions */
+  2,        /* PutScorecard */
+  12,        /* SetTierPolicy */
+  6,        /* SubmitEvaluations */
+  8,        /* SubmitKpiSamples */
+  16,        /* SubmitWatchListSummary */
+  0,        /* UpsertRoster */
+  7         /* VoidEvaluation */
 };
 const ProtobufCServiceDescriptor training__v1__scoring_intake__descriptor =
 {
@@ -19,10 +6049,146 @@ const ProtobufCServiceDescriptor training__v1__scoring_intake__descriptor =
   "ScoringIntake",
   "Training__V1__ScoringIntake",
   "training.v1",
-  0,
+  17,
   training__v1__scoring_intake__method_descriptors,
   training__v1__scoring_intake__method_indices_by_name
 };
+void training__v1__scoring_intake__upsert_roster(ProtobufCService *service,
+                                                 const Training__V1__UpsertRosterRequest *input,
+                                                 Training__V1__BatchResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__get_agent(ProtobufCService *service,
+                                             const Training__V1__GetAgentRequest *input,
+                                             Training__V1__GetAgentResponse_Closure closure,
+                                             void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__put_scorecard(ProtobufCService *service,
+                                                 const Training__V1__PutScorecardRequest *input,
+                                                 Training__V1__PutScorecardResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__put_metric_definitions(ProtobufCService *service,
+                                                          const Training__V1__PutMetricDefinitionsRequest *input,
+                                                          Training__V1__BatchResponse_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__put_calendar(ProtobufCService *service,
+                                                const Training__V1__PutCalendarRequest *input,
+                                                Training__V1__PutCalendarResponse_Closure closure,
+                                                void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__get_calendar(ProtobufCService *service,
+                                                const Training__V1__GetCalendarRequest *input,
+                                                Training__V1__GetCalendarResponse_Closure closure,
+                                                void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__submit_evaluations(ProtobufCService *service,
+                                                      const Training__V1__SubmitEvaluationsRequest *input,
+                                                      Training__V1__BatchResponse_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__void_evaluation(ProtobufCService *service,
+                                                   const Training__V1__VoidEvaluationRequest *input,
+                                                   Training__V1__VoidEvaluationResponse_Closure closure,
+                                                   void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__submit_kpi_samples(ProtobufCService *service,
+                                                      const Training__V1__SubmitKpiSamplesRequest *input,
+                                                      Training__V1__BatchResponse_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__get_agent_scores(ProtobufCService *service,
+                                                    const Training__V1__GetAgentScoresRequest *input,
+                                                    Training__V1__GetAgentScoresResponse_Closure closure,
+                                                    void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__get_monthly_averages(ProtobufCService *service,
+                                                        const Training__V1__GetMonthlyAveragesRequest *input,
+                                                        Training__V1__GetMonthlyAveragesResponse_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__get_tier_policy(ProtobufCService *service,
+                                                   const Training__V1__GetTierPolicyRequest *input,
+                                                   Training__V1__TierPolicy_Closure closure,
+                                                   void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__set_tier_policy(ProtobufCService *service,
+                                                   const Training__V1__SetTierPolicyRequest *input,
+                                                   Training__V1__TierPolicy_Closure closure,
+                                                   void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__close_month(ProtobufCService *service,
+                                               const Training__V1__CloseMonthRequest *input,
+                                               Training__V1__CloseMonthResponse_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__list_tier_assignments(ProtobufCService *service,
+                                                         const Training__V1__ListTierAssignmentsRequest *input,
+                                                         Training__V1__ListTierAssignmentsResponse_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__get_weekly_watch_list(ProtobufCService *service,
+                                                         const Training__V1__GetWeeklyWatchListRequest *input,
+                                                         Training__V1__GetWeeklyWatchListResponse_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__scoring_intake__submit_watch_list_summary(ProtobufCService *service,
+                                                             const Training__V1__SubmitWatchListSummaryRequest *input,
+                                                             Training__V1__SubmitWatchListSummaryResponse_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void training__v1__scoring_intake__init (Training__V1__ScoringIntake_Service *service,
                                          Training__V1__ScoringIntake_ServiceDestroy destroy)
 {
