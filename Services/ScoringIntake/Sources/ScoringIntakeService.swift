@@ -13,9 +13,9 @@ public enum ScoringIntakeService: ServiceDefinition {
 
     /// The schema of this service's own database, oldest first. Never edit an applied
     /// migration; add a new one.
-    public static let migrations: [Migration] = []
+    public static let migrations: [Migration] = IntakeSchema.migrations
 
     public static func registerMethods(in router: inout RPCRouter, environment: ServiceEnvironment) throws {
-        // The methods of ScoringIntakeMethods are registered here as they are built.
+        IntakeHandlers(database: environment.database, clock: environment.clock).register(in: &router)
     }
 }
