@@ -98,6 +98,12 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             path: "Tests/Tools/TransportBench", swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "intake-bench",
+            dependencies: ["ScoringIntake", "RPCRuntime", "TrainingWire", "SQLiteStorage", "CSQLite",
+                           .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
+            path: "Tests/Tools/IntakeBench", swiftSettings: swiftSettings),
+
         // MARK: Tests
         .target(
             name: "TestSupport",

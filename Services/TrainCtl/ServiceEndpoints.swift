@@ -17,11 +17,13 @@ struct ServiceEndpoints: ParsableArguments {
         let socketPath: String
     }
 
+    /// A flag, else a non-empty environment variable, else `var/run/<name>.sock`.
+    static func resolve(_ flag: String?, _ variable: String, _ name: String) -> String {
+        flag ?? ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? "var/run/\(name).sock"
+    }
+
     var all: [Endpoint] {
-        let environment = ProcessInfo.processInfo.environment
-        func resolve(_ flag: String?, _ variable: String, _ name: String) -> String {
-            flag ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 } ?? "var/run/\(name).sock"
-        }
+        let resolve = ServiceEndpoints.resolve
         return [
             Endpoint(executableName: "scoring-intake", protoServiceName: "training.v1.ScoringIntake",
                      socketPath: resolve(intakeSocket, "TRAINING_INTAKE_SOCKET", "scoring-intake")),

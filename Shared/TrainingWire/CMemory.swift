@@ -109,17 +109,17 @@ enum CDecode {
         return Array(UnsafeBufferPointer(start: base, count: data.len))
     }
 
-    static func enumValue<E: RawRepresentable>(_ raw: UInt32, as type: E.Type, path: FieldPath) throws(WireError) -> E
+    static func enumValue<E: RawRepresentable>(_ raw: UInt32, as type: E.Type, field: String, index: Int? = nil) throws(WireError) -> E
     where E.RawValue == Int32 {
         let value = Int32(bitPattern: raw)
         guard let result = E(rawValue: value) else {
-            throw WireError(path: path.text, reason: .unknownEnumValue(value))
+            throw WireError(path: index.map { "\(field)[\($0)]" } ?? field, reason: .unknownEnumValue(value))
         }
         return result
     }
 
-    static func present<T>(_ pointer: UnsafeMutablePointer<T>?, path: FieldPath) throws(WireError) -> UnsafeMutablePointer<T> {
-        guard let pointer else { throw WireError(path: path.text, reason: .malformed) }
+    static func present<T>(_ pointer: UnsafeMutablePointer<T>?) throws(WireError) -> UnsafeMutablePointer<T> {
+        guard let pointer else { throw WireError(path: "", reason: .malformed) }
         return pointer
     }
 }

@@ -73,18 +73,12 @@ public struct WireError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// The path of a field inside a message, built while decoding, for error reports.
-struct FieldPath: Sendable {
-    var text: String
-
-    static let root = FieldPath(text: "")
-
-    func appending(_ field: String) -> FieldPath {
-        FieldPath(text: text.isEmpty ? field : "\(text).\(field)")
-    }
-
-    func appending(_ field: String, index: Int) -> FieldPath {
-        FieldPath(text: (text.isEmpty ? field : "\(text).\(field)") + "[\(index)]")
+extension WireError {
+    /// The same error seen from the enclosing message: `field[index].` before the path.
+    /// Paths are built only when an error unwinds, never for input that decodes.
+    func prefixed(_ field: String, index: Int? = nil) -> WireError {
+        let component = index.map { "\(field)[\($0)]" } ?? field
+        return WireError(path: path.isEmpty ? component : "\(component).\(path)", reason: reason)
     }
 }
 
@@ -96,7 +90,7 @@ protocol ProtobufCMessageConvertible: WireMessage {
     /// Copies the value's fields into an initialised C struct; all memory comes from `arena`.
     func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena)
     /// Copies a C struct (from `protobuf_c_message_unpack`) out into a Swift value.
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError)
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError)
 }
 
 extension ProtobufCMessageConvertible {
@@ -133,7 +127,7 @@ extension ProtobufCMessageConvertible {
         }
         defer { protobuf_c_message_free_unpacked(unpacked, nil) }
         let typed = UnsafeRawPointer(unpacked).assumingMemoryBound(to: CMessage.self)
-        try self.init(cMessage: typed, path: .root)
+        try self.init(cMessage: typed)
     }
 }
 

@@ -6,78 +6,112 @@ import CProtobufC
 ///
 /// Why a separate pass: once unpacked, a string's true length is lost. The walk is
 /// bounds-checked at every step, so garbage bytes end in a `WireError`, never a read
-/// past the buffer.
+/// past the buffer. It allocates nothing for input that is valid: field paths are
+/// built only when an error unwinds.
 enum WireScanner {
     /// Our contract nests a few levels; anything deeper is hostile input.
     static let maximumDepth = 32
 
     static func validate(_ bytes: UnsafeRawBufferPointer, descriptor: UnsafePointer<ProtobufCMessageDescriptor>) throws(WireError) {
-        try scan(bytes, descriptor: descriptor, path: .root, depth: 0)
+        try scan(bytes, descriptor: descriptor, depth: 0)
     }
 
     private static func scan(
-        _ bytes: UnsafeRawBufferPointer,
-        descriptor: UnsafePointer<ProtobufCMessageDescriptor>,
-        path: FieldPath,
-        depth: Int
+        _ bytes: UnsafeRawBufferPointer, descriptor: UnsafePointer<ProtobufCMessageDescriptor>, depth: Int
     ) throws(WireError) {
-        guard depth <= maximumDepth else { throw WireError(path: path.text, reason: .tooDeep) }
+        guard depth <= maximumDepth else { throw WireError(path: "", reason: .tooDeep) }
         var reader = VarintReader(bytes: bytes)
-        var repeatedIndex: [UInt32: Int] = [:]
         while !reader.atEnd {
+            let fieldStart = reader.offset
             guard let key = reader.varint(), key >> 3 != 0, key >> 3 <= UInt64(UInt32.max) else {
-                throw WireError(path: path.text, reason: .malformed)
+                throw WireError(path: "", reason: .malformed)
             }
             let number = UInt32(truncatingIfNeeded: key >> 3)
             switch key & 7 {
             case 0:
-                guard reader.varint() != nil else { throw WireError(path: path.text, reason: .malformed) }
+                guard reader.varint() != nil else { throw WireError(path: "", reason: .malformed) }
             case 1:
-                guard reader.skip(8) else { throw WireError(path: path.text, reason: .malformed) }
+                guard reader.skip(8) else { throw WireError(path: "", reason: .malformed) }
             case 5:
-                guard reader.skip(4) else { throw WireError(path: path.text, reason: .malformed) }
+                guard reader.skip(4) else { throw WireError(path: "", reason: .malformed) }
             case 2:
                 guard let length = reader.varint(), length <= UInt64(reader.remaining),
                     let field = reader.take(Int(length))
-                else { throw WireError(path: path.text, reason: .malformed) }
+                else { throw WireError(path: "", reason: .malformed) }
                 guard let fieldDescriptor = protobuf_c_message_descriptor_get_field(descriptor, number) else {
                     continue  // an unknown field: protobuf-c keeps it aside, we never read it
                 }
-                let fieldPath = elementPath(fieldDescriptor, path: path, counter: &repeatedIndex[number, default: 0])
                 switch fieldDescriptor.pointee.type {
                 case PROTOBUF_C_TYPE_STRING:
-                    try checkString(field, path: fieldPath)
+                    if let reason = problem(inString: field) {
+                        throw WireError(path: "", reason: reason).prefixed(field: fieldDescriptor, in: bytes, before: fieldStart)
+                    }
                 case PROTOBUF_C_TYPE_MESSAGE:
                     guard let nested = fieldDescriptor.pointee.descriptor else { continue }
-                    let nestedDescriptor = nested.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
-                    try scan(field, descriptor: nestedDescriptor, path: fieldPath, depth: depth + 1)
+                    do throws(WireError) {
+                        try scan(field, descriptor: nested.assumingMemoryBound(to: ProtobufCMessageDescriptor.self), depth: depth + 1)
+                    } catch {
+                        throw error.prefixed(field: fieldDescriptor, in: bytes, before: fieldStart)
+                    }
                 default:
                     continue
                 }
             default:
                 // Groups (3, 4) are not part of proto3; 6 and 7 do not exist.
-                throw WireError(path: path.text, reason: .malformed)
+                throw WireError(path: "", reason: .malformed)
             }
         }
     }
 
-    private static func elementPath(
-        _ field: UnsafePointer<ProtobufCFieldDescriptor>, path: FieldPath, counter: inout Int
-    ) -> FieldPath {
-        let name = field.pointee.name.map { String(cString: $0) } ?? "?"
-        guard field.pointee.label == PROTOBUF_C_LABEL_REPEATED else { return path.appending(name) }
-        defer { counter += 1 }
-        return path.appending(name, index: counter)
+    /// Invalid UTF-8 or a NUL byte, without allocating: ASCII is checked byte by byte and
+    /// only other text goes through the UTF-8 decoder.
+    private static func problem(inString field: UnsafeRawBufferPointer) -> WireError.Reason? {
+        var ascii = true
+        for byte in field {
+            if byte == 0 { return .nulInString }
+            if byte >= 0x80 { ascii = false }
+        }
+        guard !ascii else { return nil }
+        var iterator = field.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return nil
+            case .error: return .invalidUTF8
+            }
+        }
     }
 
-    private static func checkString(_ field: UnsafeRawBufferPointer, path: FieldPath) throws(WireError) {
-        let utf8 = field.bindMemory(to: UInt8.self)
-        if utf8.contains(0) {
-            throw WireError(path: path.text, reason: .nulInString)
+    /// How many times field `number` occurs in `bytes` before `offset`: the index of a
+    /// repeated element, counted only when an error needs it.
+    static func occurrences(of number: UInt32, in bytes: UnsafeRawBufferPointer, before offset: Int) -> Int {
+        var reader = VarintReader(bytes: bytes)
+        var count = 0
+        while reader.offset < offset, let key = reader.varint() {
+            if UInt32(truncatingIfNeeded: key >> 3) == number { count += 1 }
+            let skipped: Bool
+            switch key & 7 {
+            case 0: skipped = reader.varint() != nil
+            case 1: skipped = reader.skip(8)
+            case 5: skipped = reader.skip(4)
+            case 2: skipped = reader.varint().map { reader.skip(Int(clamping: $0)) } ?? false
+            default: skipped = false
+            }
+            if !skipped { break }
         }
-        if String(validating: utf8, as: UTF8.self) == nil {
-            throw WireError(path: path.text, reason: .invalidUTF8)
-        }
+        return count
+    }
+}
+
+extension WireError {
+    /// Prefixes the field's proto name (with its index when repeated).
+    fileprivate func prefixed(
+        field: UnsafePointer<ProtobufCFieldDescriptor>, in bytes: UnsafeRawBufferPointer, before offset: Int
+    ) -> WireError {
+        let name = field.pointee.name.map { String(cString: $0) } ?? "?"
+        guard field.pointee.label == PROTOBUF_C_LABEL_REPEATED else { return prefixed(name) }
+        return prefixed(name, index: WireScanner.occurrences(of: field.pointee.id, in: bytes, before: offset))
     }
 }
 
@@ -107,7 +141,7 @@ struct VarintReader {
     }
 
     mutating func skip(_ count: Int) -> Bool {
-        guard remaining >= count else { return false }
+        guard count >= 0, remaining >= count else { return false }
         offset += count
         return true
     }

@@ -205,9 +205,9 @@ def gen_message(out, msg, package, comments, path, enums_first_case, enums_last_
         out.append("        _ = message\n        _ = arena\n")
     out.append("    }\n\n")
 
-    out.append("    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {\n")
+    out.append("    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {\n")
     if not fields:
-        out.append("        _ = message\n        _ = path\n")
+        out.append("        _ = message\n")
     for f in fields:
         cf = f["proto"]
         k = f["kind"]
@@ -223,9 +223,11 @@ def gen_message(out, msg, package, comments, path, enums_first_case, enums_last_
             elif k == "bytes":
                 out.append(f"        self.{b} = {src}.map {{ CDecode.bytes($0) }}\n")
             elif k == "enum":
-                out.append(f"        self.{b} = try {src}.mapIndexed {{ (i, value) throws(WireError) in try CDecode.enumValue(value.rawValue, as: {f['stype']}.self, path: path.appending(\"{cf}\", index: i)) }}\n")
+                out.append(f"        self.{b} = try {src}.mapIndexed {{ (i, value) throws(WireError) in try CDecode.enumValue(value.rawValue, as: {f['stype']}.self, field: \"{cf}\", index: i) }}\n")
             elif k == "message":
-                out.append(f"        self.{b} = try {src}.mapIndexed {{ (i, value) throws(WireError) in try {f['stype']}(cMessage: CDecode.present(value, path: path.appending(\"{cf}\", index: i)), path: path.appending(\"{cf}\", index: i)) }}\n")
+                out.append(f"        self.{b} = try {src}.mapIndexed {{ (i, value) throws(WireError) in\n")
+                out.append(f"            do throws(WireError) {{ return try {f['stype']}(cMessage: CDecode.present(value)) }} catch {{ throw error.prefixed(\"{cf}\", index: i) }}\n")
+                out.append("        }\n")
         else:
             if k == "scalar":
                 out.append(f"        self.{b} = message.pointee.{cf}\n")
@@ -236,10 +238,10 @@ def gen_message(out, msg, package, comments, path, enums_first_case, enums_last_
             elif k == "bytes":
                 out.append(f"        self.{b} = CDecode.bytes(message.pointee.{cf})\n")
             elif k == "enum":
-                out.append(f"        self.{b} = try CDecode.enumValue(message.pointee.{cf}.rawValue, as: {f['stype']}.self, path: path.appending(\"{cf}\"))\n")
+                out.append(f"        self.{b} = try CDecode.enumValue(message.pointee.{cf}.rawValue, as: {f['stype']}.self, field: \"{cf}\")\n")
             elif k == "message":
                 out.append(f"        if let value = message.pointee.{cf} {{\n")
-                out.append(f"            self.{b} = try {f['stype']}(cMessage: value, path: path.appending(\"{cf}\"))\n")
+                out.append(f"            do throws(WireError) {{ self.{b} = try {f['stype']}(cMessage: value) }} catch {{ throw error.prefixed(\"{cf}\") }}\n")
                 out.append(f"        }} else {{\n            self.{b} = nil\n        }}\n")
     out.append("    }\n}\n\n")
     gen_samples(out, name, fields, enums_last_case)

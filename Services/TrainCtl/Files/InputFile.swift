@@ -103,11 +103,11 @@ enum InputFiles {
         }
     }
 
-    /// JSON Lines: one object per line; blank lines are skipped. `build` turns an object
-    /// into the message (or collects errors in the FieldValues it is given).
+    /// JSON Lines: one object per line; blank lines are skipped. `build` turns an object's
+    /// fields into the message, collecting problems in the FieldValues it is given.
     static func jsonLines<Message: Sendable>(
         path: String, bytes: [UInt8], map: FieldMap,
-        build: (inout FieldValues, [JSONMember]) -> (id: String, message: Message?)
+        build: (inout FieldValues) -> (id: String, message: Message?)
     ) -> InputFile<Message> {
         var file = InputFile<Message>(path: path, bytes: bytes, format: .jsonl)
         var lineStart = 0
@@ -140,7 +140,7 @@ enum InputFiles {
                 continue
             }
             var fields = FieldValues(members: members, map: map)
-            let (id, message) = build(&fields, members)
+            let (id, message) = build(&fields)
             file.records.append(InputRecord(line: lineNumber, range: range, id: id,
                                             message: fields.errors.isEmpty ? message : nil, errors: fields.errors))
         }

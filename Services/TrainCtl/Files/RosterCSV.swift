@@ -12,10 +12,20 @@ enum RosterCSV {
     static var knownColumns: [String] { requiredColumns + optionalColumns }
 
     /// `effectiveDate` (from --effective-date) applies to every row and wins over the column.
-    static func parse(path: String, bytes: [UInt8], map: FieldMap, effectiveDate: String?) throws(InputFileError) -> InputFile<RosterEntry> {
-        try InputFiles.csv(path: path, bytes: bytes, map: map, required: requiredColumns, known: knownColumns) { fields in
-            let entry = entry(from: &fields, effectiveDate: effectiveDate)
-            return (entry.agentId, entry)
+    static func parse(
+        path: String, bytes: [UInt8], format: InputFormat = .csv, map: FieldMap, effectiveDate: String?
+    ) throws(InputFileError) -> InputFile<RosterEntry> {
+        switch format {
+        case .csv:
+            return try InputFiles.csv(path: path, bytes: bytes, map: map, required: requiredColumns, known: knownColumns) { fields in
+                let entry = entry(from: &fields, effectiveDate: effectiveDate)
+                return (entry.agentId, entry)
+            }
+        case .jsonl:
+            return InputFiles.jsonLines(path: path, bytes: bytes, map: map) { fields in
+                let entry = entry(from: &fields, effectiveDate: effectiveDate)
+                return (entry.agentId, entry)
+            }
         }
     }
 
@@ -32,7 +42,7 @@ enum RosterCSV {
         entry.status = fields.choice("status", as: AgentStatus.self) ?? .unspecified
         entry.leftOn = fields.date("left_on", required: false)
         entry.effectiveDate = effectiveDate ?? fields.date("effective_date", required: false)
-        if entry.status == .left, entry.leftOn.isEmpty, fields.errors.isEmpty {
+        if entry.status == .left, !fields.isGiven("left_on") {
             fields.fail("left_on", "is required when status is left")
         }
         if entry.status != .left, entry.status != .unspecified, !entry.leftOn.isEmpty {
@@ -47,10 +57,18 @@ enum RosterCSV {
 enum KpiCSV {
     static let requiredColumns = ["agent_id", "metric_id", "period_start", "period_end", "value"]
 
-    static func parse(path: String, bytes: [UInt8], map: FieldMap) throws(InputFileError) -> InputFile<KpiSample> {
-        try InputFiles.csv(path: path, bytes: bytes, map: map, required: requiredColumns, known: requiredColumns) { fields in
-            let sample = sample(from: &fields)
-            return ("\(sample.agentId)/\(sample.metricId)/\(sample.periodStart)", sample)
+    static func parse(path: String, bytes: [UInt8], format: InputFormat = .csv, map: FieldMap) throws(InputFileError) -> InputFile<KpiSample> {
+        switch format {
+        case .csv:
+            return try InputFiles.csv(path: path, bytes: bytes, map: map, required: requiredColumns, known: requiredColumns) { fields in
+                let sample = sample(from: &fields)
+                return ("\(sample.agentId)/\(sample.metricId)/\(sample.periodStart)", sample)
+            }
+        case .jsonl:
+            return InputFiles.jsonLines(path: path, bytes: bytes, map: map) { fields in
+                let sample = sample(from: &fields)
+                return ("\(sample.agentId)/\(sample.metricId)/\(sample.periodStart)", sample)
+            }
         }
     }
 

@@ -49,13 +49,18 @@ struct SHA256 {
         return state.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
     }
 
-    static func hex(_ bytes: some Collection<UInt8>) -> String {
-        var hasher = SHA256()
-        hasher.update(bytes)
-        return hasher.finalize().map { byte in
+    /// The digest in lower-case hex.
+    mutating func finalizeHex() -> String {
+        finalize().map { byte in
             let text = String(byte, radix: 16)
             return text.count == 1 ? "0" + text : text
         }.joined()
+    }
+
+    static func hex(_ bytes: some Collection<UInt8>) -> String {
+        var hasher = SHA256()
+        hasher.update(bytes)
+        return hasher.finalizeHex()
     }
 
     private static func compress(

@@ -25,7 +25,7 @@ extension WireEnum {
 }
 
 extension AgentStatus: WireEnum {}
-extension TrainingWire.Channel: WireEnum {}
+extension ContactChannel: WireEnum {}
 extension DayKind: WireEnum {}
 extension GroupBy: WireEnum {}
 extension MetricAggregation: WireEnum {}

@@ -62,7 +62,7 @@ extension HealthCheckRequest: ProtobufCMessageConvertible {
         message.pointee.service = arena.string(self.service)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.service = CDecode.string(message.pointee.service)
     }
 }
@@ -119,8 +119,8 @@ extension HealthCheckResponse: ProtobufCMessageConvertible {
         message.pointee.clock_unix_ms = self.clockUnixMs
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
-        self.status = try CDecode.enumValue(message.pointee.status.rawValue, as: ServingStatus.self, path: path.appending("status"))
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.status = try CDecode.enumValue(message.pointee.status.rawValue, as: ServingStatus.self, field: "status")
         self.service = CDecode.string(message.pointee.service)
         self.version = CDecode.string(message.pointee.version)
         self.schemaVersion = message.pointee.schema_version
@@ -243,7 +243,7 @@ extension CallMetadata: ProtobufCMessageConvertible {
         message.pointee.idempotency_key = arena.string(self.idempotencyKey)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.caller = CDecode.string(message.pointee.caller)
         self.idempotencyKey = CDecode.string(message.pointee.idempotency_key)
     }
@@ -283,7 +283,7 @@ extension Timeout: ProtobufCMessageConvertible {
         message.pointee.milliseconds = self.milliseconds
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.milliseconds = message.pointee.milliseconds
     }
 }
@@ -338,16 +338,16 @@ extension RequestFrame: ProtobufCMessageConvertible {
         message.pointee.payload = arena.binary(self.payload)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.callId = message.pointee.call_id
         self.method = CDecode.string(message.pointee.method)
         if let value = message.pointee.timeout {
-            self.timeout = try Timeout(cMessage: value, path: path.appending("timeout"))
+            do throws(WireError) { self.timeout = try Timeout(cMessage: value) } catch { throw error.prefixed("timeout") }
         } else {
             self.timeout = nil
         }
         if let value = message.pointee.metadata {
-            self.metadata = try CallMetadata(cMessage: value, path: path.appending("metadata"))
+            do throws(WireError) { self.metadata = try CallMetadata(cMessage: value) } catch { throw error.prefixed("metadata") }
         } else {
             self.metadata = nil
         }
@@ -393,7 +393,7 @@ extension Violation: ProtobufCMessageConvertible {
         message.pointee.description = arena.string(self.description)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.subject = CDecode.string(message.pointee.subject)
         self.description = CDecode.string(message.pointee.description)
     }
@@ -444,10 +444,12 @@ extension Status: ProtobufCMessageConvertible {
         message.pointee.retry_after_ms = self.retryAfterMs
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
-        self.code = try CDecode.enumValue(message.pointee.code.rawValue, as: StatusCode.self, path: path.appending("code"))
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.code = try CDecode.enumValue(message.pointee.code.rawValue, as: StatusCode.self, field: "code")
         self.message = CDecode.string(message.pointee.message)
-        self.violations = try CRepeated(count: message.pointee.n_violations, base: message.pointee.violations).mapIndexed { (i, value) throws(WireError) in try Violation(cMessage: CDecode.present(value, path: path.appending("violations", index: i)), path: path.appending("violations", index: i)) }
+        self.violations = try CRepeated(count: message.pointee.n_violations, base: message.pointee.violations).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try Violation(cMessage: CDecode.present(value)) } catch { throw error.prefixed("violations", index: i) }
+        }
         self.retryAfterMs = message.pointee.retry_after_ms
     }
 }
@@ -492,10 +494,10 @@ extension ResponseFrame: ProtobufCMessageConvertible {
         message.pointee.payload = arena.binary(self.payload)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.callId = message.pointee.call_id
         if let value = message.pointee.status {
-            self.status = try Status(cMessage: value, path: path.appending("status"))
+            do throws(WireError) { self.status = try Status(cMessage: value) } catch { throw error.prefixed("status") }
         } else {
             self.status = nil
         }
@@ -750,11 +752,13 @@ extension RecordResult: ProtobufCMessageConvertible {
         message.pointee.violations = arena.copy(self.violations.map { Optional($0.makeFilledCMessage(in: arena)) })
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.index = message.pointee.index
         self.id = CDecode.string(message.pointee.id)
-        self.outcome = try CDecode.enumValue(message.pointee.outcome.rawValue, as: RecordOutcome.self, path: path.appending("outcome"))
-        self.violations = try CRepeated(count: message.pointee.n_violations, base: message.pointee.violations).mapIndexed { (i, value) throws(WireError) in try Violation(cMessage: CDecode.present(value, path: path.appending("violations", index: i)), path: path.appending("violations", index: i)) }
+        self.outcome = try CDecode.enumValue(message.pointee.outcome.rawValue, as: RecordOutcome.self, field: "outcome")
+        self.violations = try CRepeated(count: message.pointee.n_violations, base: message.pointee.violations).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try Violation(cMessage: CDecode.present(value)) } catch { throw error.prefixed("violations", index: i) }
+        }
     }
 }
 
@@ -806,8 +810,10 @@ extension BatchResponse: ProtobufCMessageConvertible {
         message.pointee.rejected = self.rejected
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
-        self.results = try CRepeated(count: message.pointee.n_results, base: message.pointee.results).mapIndexed { (i, value) throws(WireError) in try RecordResult(cMessage: CDecode.present(value, path: path.appending("results", index: i)), path: path.appending("results", index: i)) }
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.results = try CRepeated(count: message.pointee.n_results, base: message.pointee.results).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try RecordResult(cMessage: CDecode.present(value)) } catch { throw error.prefixed("results", index: i) }
+        }
         self.accepted = message.pointee.accepted
         self.duplicate = message.pointee.duplicate
         self.replaced = message.pointee.replaced
@@ -884,7 +890,7 @@ extension RosterEntry: ProtobufCMessageConvertible {
         message.pointee.effective_date = arena.string(self.effectiveDate)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.agentId = CDecode.string(message.pointee.agent_id)
         self.name = CDecode.string(message.pointee.name)
         self.teamId = CDecode.string(message.pointee.team_id)
@@ -893,7 +899,7 @@ extension RosterEntry: ProtobufCMessageConvertible {
         self.site = CDecode.string(message.pointee.site)
         self.queue = CDecode.string(message.pointee.queue)
         self.hireDate = CDecode.string(message.pointee.hire_date)
-        self.status = try CDecode.enumValue(message.pointee.status.rawValue, as: AgentStatus.self, path: path.appending("status"))
+        self.status = try CDecode.enumValue(message.pointee.status.rawValue, as: AgentStatus.self, field: "status")
         self.leftOn = CDecode.string(message.pointee.left_on)
         self.effectiveDate = CDecode.string(message.pointee.effective_date)
     }
@@ -934,8 +940,10 @@ extension UpsertRosterRequest: ProtobufCMessageConvertible {
         message.pointee.agents = arena.copy(self.agents.map { Optional($0.makeFilledCMessage(in: arena)) })
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
-        self.agents = try CRepeated(count: message.pointee.n_agents, base: message.pointee.agents).mapIndexed { (i, value) throws(WireError) in try RosterEntry(cMessage: CDecode.present(value, path: path.appending("agents", index: i)), path: path.appending("agents", index: i)) }
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.agents = try CRepeated(count: message.pointee.n_agents, base: message.pointee.agents).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try RosterEntry(cMessage: CDecode.present(value)) } catch { throw error.prefixed("agents", index: i) }
+        }
     }
 }
 
@@ -974,7 +982,7 @@ extension GetAgentRequest: ProtobufCMessageConvertible {
         message.pointee.as_of = arena.string(self.asOf)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.agentId = CDecode.string(message.pointee.agent_id)
         self.asOf = CDecode.string(message.pointee.as_of)
     }
@@ -1016,13 +1024,15 @@ extension GetAgentResponse: ProtobufCMessageConvertible {
         message.pointee.history = arena.copy(self.history.map { Optional($0.makeFilledCMessage(in: arena)) })
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         if let value = message.pointee.agent {
-            self.agent = try RosterEntry(cMessage: value, path: path.appending("agent"))
+            do throws(WireError) { self.agent = try RosterEntry(cMessage: value) } catch { throw error.prefixed("agent") }
         } else {
             self.agent = nil
         }
-        self.history = try CRepeated(count: message.pointee.n_history, base: message.pointee.history).mapIndexed { (i, value) throws(WireError) in try RosterEntry(cMessage: CDecode.present(value, path: path.appending("history", index: i)), path: path.appending("history", index: i)) }
+        self.history = try CRepeated(count: message.pointee.n_history, base: message.pointee.history).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try RosterEntry(cMessage: CDecode.present(value)) } catch { throw error.prefixed("history", index: i) }
+        }
     }
 }
 
@@ -1073,7 +1083,7 @@ extension Criterion: ProtobufCMessageConvertible {
         message.pointee.critical = self.critical ? 1 : 0
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.criterionId = CDecode.string(message.pointee.criterion_id)
         self.name = CDecode.string(message.pointee.name)
         self.maxScore = message.pointee.max_score
@@ -1129,11 +1139,13 @@ extension Scorecard: ProtobufCMessageConvertible {
         message.pointee.total_is_weighted_sum = self.totalIsWeightedSum ? 1 : 0
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.scorecardId = CDecode.string(message.pointee.scorecard_id)
         self.version = message.pointee.version
         self.name = CDecode.string(message.pointee.name)
-        self.criteria = try CRepeated(count: message.pointee.n_criteria, base: message.pointee.criteria).mapIndexed { (i, value) throws(WireError) in try Criterion(cMessage: CDecode.present(value, path: path.appending("criteria", index: i)), path: path.appending("criteria", index: i)) }
+        self.criteria = try CRepeated(count: message.pointee.n_criteria, base: message.pointee.criteria).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try Criterion(cMessage: CDecode.present(value)) } catch { throw error.prefixed("criteria", index: i) }
+        }
         self.totalIsWeightedSum = message.pointee.total_is_weighted_sum != 0
     }
 }
@@ -1171,9 +1183,9 @@ extension PutScorecardRequest: ProtobufCMessageConvertible {
         if let value = self.scorecard { message.pointee.scorecard = value.makeFilledCMessage(in: arena) }
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         if let value = message.pointee.scorecard {
-            self.scorecard = try Scorecard(cMessage: value, path: path.appending("scorecard"))
+            do throws(WireError) { self.scorecard = try Scorecard(cMessage: value) } catch { throw error.prefixed("scorecard") }
         } else {
             self.scorecard = nil
         }
@@ -1212,7 +1224,7 @@ extension PutScorecardResponse: ProtobufCMessageConvertible {
         message.pointee.created = self.created ? 1 : 0
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.created = message.pointee.created != 0
     }
 }
@@ -1261,12 +1273,12 @@ extension MetricDefinition: ProtobufCMessageConvertible {
         message.pointee.aggregation = Training__V1__MetricAggregation(rawValue: UInt32(bitPattern: self.aggregation.rawValue))
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.metricId = CDecode.string(message.pointee.metric_id)
         self.name = CDecode.string(message.pointee.name)
         self.unit = CDecode.string(message.pointee.unit)
-        self.direction = try CDecode.enumValue(message.pointee.direction.rawValue, as: MetricDirection.self, path: path.appending("direction"))
-        self.aggregation = try CDecode.enumValue(message.pointee.aggregation.rawValue, as: MetricAggregation.self, path: path.appending("aggregation"))
+        self.direction = try CDecode.enumValue(message.pointee.direction.rawValue, as: MetricDirection.self, field: "direction")
+        self.aggregation = try CDecode.enumValue(message.pointee.aggregation.rawValue, as: MetricAggregation.self, field: "aggregation")
     }
 }
 
@@ -1303,8 +1315,10 @@ extension PutMetricDefinitionsRequest: ProtobufCMessageConvertible {
         message.pointee.metrics = arena.copy(self.metrics.map { Optional($0.makeFilledCMessage(in: arena)) })
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
-        self.metrics = try CRepeated(count: message.pointee.n_metrics, base: message.pointee.metrics).mapIndexed { (i, value) throws(WireError) in try MetricDefinition(cMessage: CDecode.present(value, path: path.appending("metrics", index: i)), path: path.appending("metrics", index: i)) }
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.metrics = try CRepeated(count: message.pointee.n_metrics, base: message.pointee.metrics).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try MetricDefinition(cMessage: CDecode.present(value)) } catch { throw error.prefixed("metrics", index: i) }
+        }
     }
 }
 
@@ -1347,9 +1361,9 @@ extension CalendarDay: ProtobufCMessageConvertible {
         message.pointee.name = arena.string(self.name)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.date = CDecode.string(message.pointee.date)
-        self.kind = try CDecode.enumValue(message.pointee.kind.rawValue, as: DayKind.self, path: path.appending("kind"))
+        self.kind = try CDecode.enumValue(message.pointee.kind.rawValue, as: DayKind.self, field: "kind")
         self.name = CDecode.string(message.pointee.name)
     }
 }
@@ -1396,10 +1410,12 @@ extension PutCalendarRequest: ProtobufCMessageConvertible {
         message.pointee.days = arena.copy(self.days.map { Optional($0.makeFilledCMessage(in: arena)) })
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.timeZone = CDecode.string(message.pointee.time_zone)
         self.year = message.pointee.year
-        self.days = try CRepeated(count: message.pointee.n_days, base: message.pointee.days).mapIndexed { (i, value) throws(WireError) in try CalendarDay(cMessage: CDecode.present(value, path: path.appending("days", index: i)), path: path.appending("days", index: i)) }
+        self.days = try CRepeated(count: message.pointee.n_days, base: message.pointee.days).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try CalendarDay(cMessage: CDecode.present(value)) } catch { throw error.prefixed("days", index: i) }
+        }
     }
 }
 
@@ -1435,7 +1451,7 @@ extension PutCalendarResponse: ProtobufCMessageConvertible {
         message.pointee.working_days = self.workingDays
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.workingDays = message.pointee.working_days
     }
 }
@@ -1476,7 +1492,7 @@ extension GetCalendarRequest: ProtobufCMessageConvertible {
         message.pointee.to_date = arena.string(self.toDate)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.fromDate = CDecode.string(message.pointee.from_date)
         self.toDate = CDecode.string(message.pointee.to_date)
     }
@@ -1518,9 +1534,11 @@ extension GetCalendarResponse: ProtobufCMessageConvertible {
         message.pointee.days = arena.copy(self.days.map { Optional($0.makeFilledCMessage(in: arena)) })
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.timeZone = CDecode.string(message.pointee.time_zone)
-        self.days = try CRepeated(count: message.pointee.n_days, base: message.pointee.days).mapIndexed { (i, value) throws(WireError) in try CalendarDay(cMessage: CDecode.present(value, path: path.appending("days", index: i)), path: path.appending("days", index: i)) }
+        self.days = try CRepeated(count: message.pointee.n_days, base: message.pointee.days).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try CalendarDay(cMessage: CDecode.present(value)) } catch { throw error.prefixed("days", index: i) }
+        }
     }
 }
 
@@ -1569,7 +1587,7 @@ extension ItemScore: ProtobufCMessageConvertible {
         message.pointee.critical = self.critical ? 1 : 0
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.criterionId = CDecode.string(message.pointee.criterion_id)
         self.name = CDecode.string(message.pointee.name)
         self.score = message.pointee.score
@@ -1651,7 +1669,7 @@ extension Evaluation: ProtobufCMessageConvertible {
         message.pointee.channel = Training__V1__ContactChannel(rawValue: UInt32(bitPattern: self.channel.rawValue))
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.evaluationId = CDecode.string(message.pointee.evaluation_id)
         self.revision = message.pointee.revision
         self.agentId = CDecode.string(message.pointee.agent_id)
@@ -1662,8 +1680,10 @@ extension Evaluation: ProtobufCMessageConvertible {
         self.scorecardId = CDecode.string(message.pointee.scorecard_id)
         self.scorecardVersion = message.pointee.scorecard_version
         self.totalScore = message.pointee.total_score
-        self.items = try CRepeated(count: message.pointee.n_items, base: message.pointee.items).mapIndexed { (i, value) throws(WireError) in try ItemScore(cMessage: CDecode.present(value, path: path.appending("items", index: i)), path: path.appending("items", index: i)) }
-        self.channel = try CDecode.enumValue(message.pointee.channel.rawValue, as: ContactChannel.self, path: path.appending("channel"))
+        self.items = try CRepeated(count: message.pointee.n_items, base: message.pointee.items).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try ItemScore(cMessage: CDecode.present(value)) } catch { throw error.prefixed("items", index: i) }
+        }
+        self.channel = try CDecode.enumValue(message.pointee.channel.rawValue, as: ContactChannel.self, field: "channel")
     }
 }
 
@@ -1704,8 +1724,10 @@ extension SubmitEvaluationsRequest: ProtobufCMessageConvertible {
         message.pointee.evaluations = arena.copy(self.evaluations.map { Optional($0.makeFilledCMessage(in: arena)) })
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
-        self.evaluations = try CRepeated(count: message.pointee.n_evaluations, base: message.pointee.evaluations).mapIndexed { (i, value) throws(WireError) in try Evaluation(cMessage: CDecode.present(value, path: path.appending("evaluations", index: i)), path: path.appending("evaluations", index: i)) }
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.evaluations = try CRepeated(count: message.pointee.n_evaluations, base: message.pointee.evaluations).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try Evaluation(cMessage: CDecode.present(value)) } catch { throw error.prefixed("evaluations", index: i) }
+        }
     }
 }
 
@@ -1748,9 +1770,9 @@ extension VoidEvaluationRequest: ProtobufCMessageConvertible {
         message.pointee.note = arena.string(self.note)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.evaluationId = CDecode.string(message.pointee.evaluation_id)
-        self.reason = try CDecode.enumValue(message.pointee.reason.rawValue, as: VoidReason.self, path: path.appending("reason"))
+        self.reason = try CDecode.enumValue(message.pointee.reason.rawValue, as: VoidReason.self, field: "reason")
         self.note = CDecode.string(message.pointee.note)
     }
 }
@@ -1790,7 +1812,7 @@ extension VoidEvaluationResponse: ProtobufCMessageConvertible {
         message.pointee.revision = self.revision
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.alreadyVoid = message.pointee.already_void != 0
         self.revision = message.pointee.revision
     }
@@ -1843,7 +1865,7 @@ extension KpiSample: ProtobufCMessageConvertible {
         message.pointee.value = self.value
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.agentId = CDecode.string(message.pointee.agent_id)
         self.metricId = CDecode.string(message.pointee.metric_id)
         self.periodStart = CDecode.string(message.pointee.period_start)
@@ -1886,8 +1908,10 @@ extension SubmitKpiSamplesRequest: ProtobufCMessageConvertible {
         message.pointee.samples = arena.copy(self.samples.map { Optional($0.makeFilledCMessage(in: arena)) })
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
-        self.samples = try CRepeated(count: message.pointee.n_samples, base: message.pointee.samples).mapIndexed { (i, value) throws(WireError) in try KpiSample(cMessage: CDecode.present(value, path: path.appending("samples", index: i)), path: path.appending("samples", index: i)) }
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.samples = try CRepeated(count: message.pointee.n_samples, base: message.pointee.samples).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try KpiSample(cMessage: CDecode.present(value)) } catch { throw error.prefixed("samples", index: i) }
+        }
     }
 }
 
@@ -1932,7 +1956,7 @@ extension CriterionAverage: ProtobufCMessageConvertible {
         message.pointee.count = self.count
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.criterionId = CDecode.string(message.pointee.criterion_id)
         self.name = CDecode.string(message.pointee.name)
         self.average = message.pointee.average
@@ -1983,12 +2007,12 @@ extension EvaluationSummary: ProtobufCMessageConvertible {
         message.pointee.channel = Training__V1__ContactChannel(rawValue: UInt32(bitPattern: self.channel.rawValue))
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.evaluationId = CDecode.string(message.pointee.evaluation_id)
         self.revision = message.pointee.revision
         self.callStartedAtUnixMs = message.pointee.call_started_at_unix_ms
         self.totalScore = message.pointee.total_score
-        self.channel = try CDecode.enumValue(message.pointee.channel.rawValue, as: ContactChannel.self, path: path.appending("channel"))
+        self.channel = try CDecode.enumValue(message.pointee.channel.rawValue, as: ContactChannel.self, field: "channel")
     }
 }
 
@@ -2031,7 +2055,7 @@ extension GetAgentScoresRequest: ProtobufCMessageConvertible {
         message.pointee.to_date = arena.string(self.toDate)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.agentId = CDecode.string(message.pointee.agent_id)
         self.fromDate = CDecode.string(message.pointee.from_date)
         self.toDate = CDecode.string(message.pointee.to_date)
@@ -2088,13 +2112,17 @@ extension GetAgentScoresResponse: ProtobufCMessageConvertible {
         message.pointee.evaluations = arena.copy(self.evaluations.map { Optional($0.makeFilledCMessage(in: arena)) })
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.agentId = CDecode.string(message.pointee.agent_id)
         self.count = message.pointee.count
         self.average = message.pointee.average
         self.standardError = message.pointee.standard_error
-        self.criteria = try CRepeated(count: message.pointee.n_criteria, base: message.pointee.criteria).mapIndexed { (i, value) throws(WireError) in try CriterionAverage(cMessage: CDecode.present(value, path: path.appending("criteria", index: i)), path: path.appending("criteria", index: i)) }
-        self.evaluations = try CRepeated(count: message.pointee.n_evaluations, base: message.pointee.evaluations).mapIndexed { (i, value) throws(WireError) in try EvaluationSummary(cMessage: CDecode.present(value, path: path.appending("evaluations", index: i)), path: path.appending("evaluations", index: i)) }
+        self.criteria = try CRepeated(count: message.pointee.n_criteria, base: message.pointee.criteria).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try CriterionAverage(cMessage: CDecode.present(value)) } catch { throw error.prefixed("criteria", index: i) }
+        }
+        self.evaluations = try CRepeated(count: message.pointee.n_evaluations, base: message.pointee.evaluations).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try EvaluationSummary(cMessage: CDecode.present(value)) } catch { throw error.prefixed("evaluations", index: i) }
+        }
     }
 }
 
@@ -2134,9 +2162,9 @@ extension GetMonthlyAveragesRequest: ProtobufCMessageConvertible {
         message.pointee.group_by = Training__V1__GroupBy(rawValue: UInt32(bitPattern: self.groupBy.rawValue))
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.month = CDecode.string(message.pointee.month)
-        self.groupBy = try CDecode.enumValue(message.pointee.group_by.rawValue, as: GroupBy.self, path: path.appending("group_by"))
+        self.groupBy = try CDecode.enumValue(message.pointee.group_by.rawValue, as: GroupBy.self, field: "group_by")
     }
 }
 
@@ -2195,7 +2223,7 @@ extension GroupAverage: ProtobufCMessageConvertible {
         message.pointee.change = self.change
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.group = CDecode.string(message.pointee.group)
         self.agents = message.pointee.agents
         self.count = message.pointee.count
@@ -2245,10 +2273,12 @@ extension GetMonthlyAveragesResponse: ProtobufCMessageConvertible {
         message.pointee.groups = arena.copy(self.groups.map { Optional($0.makeFilledCMessage(in: arena)) })
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.month = CDecode.string(message.pointee.month)
-        self.groupBy = try CDecode.enumValue(message.pointee.group_by.rawValue, as: GroupBy.self, path: path.appending("group_by"))
-        self.groups = try CRepeated(count: message.pointee.n_groups, base: message.pointee.groups).mapIndexed { (i, value) throws(WireError) in try GroupAverage(cMessage: CDecode.present(value, path: path.appending("groups", index: i)), path: path.appending("groups", index: i)) }
+        self.groupBy = try CDecode.enumValue(message.pointee.group_by.rawValue, as: GroupBy.self, field: "group_by")
+        self.groups = try CRepeated(count: message.pointee.n_groups, base: message.pointee.groups).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try GroupAverage(cMessage: CDecode.present(value)) } catch { throw error.prefixed("groups", index: i) }
+        }
     }
 }
 
@@ -2309,7 +2339,7 @@ extension TierPolicy: ProtobufCMessageConvertible {
         message.pointee.set_at_unix_ms = self.setAtUnixMs
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.version = message.pointee.version
         self.advancedThreshold = message.pointee.advanced_threshold
         self.coachingThreshold = message.pointee.coaching_threshold
@@ -2350,9 +2380,8 @@ extension GetTierPolicyRequest: ProtobufCMessageConvertible {
         _ = arena
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         _ = message
-        _ = path
     }
 }
 
@@ -2398,7 +2427,7 @@ extension SetTierPolicyRequest: ProtobufCMessageConvertible {
         message.pointee.rounding_decimals = self.roundingDecimals
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.advancedThreshold = message.pointee.advanced_threshold
         self.coachingThreshold = message.pointee.coaching_threshold
         self.minimumEvaluations = message.pointee.minimum_evaluations
@@ -2479,20 +2508,20 @@ extension TierAssignment: ProtobufCMessageConvertible {
         message.pointee.previous_tier = Training__V1__Tier(rawValue: UInt32(bitPattern: self.previousTier.rawValue))
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.agentId = CDecode.string(message.pointee.agent_id)
         self.name = CDecode.string(message.pointee.name)
         self.teamId = CDecode.string(message.pointee.team_id)
         self.teamLeaderId = CDecode.string(message.pointee.team_leader_id)
         self.department = CDecode.string(message.pointee.department)
         self.site = CDecode.string(message.pointee.site)
-        self.tier = try CDecode.enumValue(message.pointee.tier.rawValue, as: Tier.self, path: path.appending("tier"))
+        self.tier = try CDecode.enumValue(message.pointee.tier.rawValue, as: Tier.self, field: "tier")
         self.average = message.pointee.average
         self.count = message.pointee.count
         self.standardError = message.pointee.standard_error
         self.borderline = message.pointee.borderline != 0
         self.problemSummaryDue = CDecode.string(message.pointee.problem_summary_due)
-        self.previousTier = try CDecode.enumValue(message.pointee.previous_tier.rawValue, as: Tier.self, path: path.appending("previous_tier"))
+        self.previousTier = try CDecode.enumValue(message.pointee.previous_tier.rawValue, as: Tier.self, field: "previous_tier")
     }
 }
 
@@ -2534,7 +2563,7 @@ extension CloseMonthRequest: ProtobufCMessageConvertible {
         message.pointee.force = self.force ? 1 : 0
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.month = CDecode.string(message.pointee.month)
         self.force = message.pointee.force != 0
     }
@@ -2574,8 +2603,8 @@ extension TierCount: ProtobufCMessageConvertible {
         message.pointee.agents = self.agents
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
-        self.tier = try CDecode.enumValue(message.pointee.tier.rawValue, as: Tier.self, path: path.appending("tier"))
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.tier = try CDecode.enumValue(message.pointee.tier.rawValue, as: Tier.self, field: "tier")
         self.agents = message.pointee.agents
     }
 }
@@ -2637,14 +2666,18 @@ extension CloseMonthResponse: ProtobufCMessageConvertible {
         message.pointee.assigned = self.assigned
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.month = CDecode.string(message.pointee.month)
         self.appliesToMonth = CDecode.string(message.pointee.applies_to_month)
         self.revision = message.pointee.revision
         self.policyVersion = message.pointee.policy_version
         self.closedAtUnixMs = message.pointee.closed_at_unix_ms
-        self.counts = try CRepeated(count: message.pointee.n_counts, base: message.pointee.counts).mapIndexed { (i, value) throws(WireError) in try TierCount(cMessage: CDecode.present(value, path: path.appending("counts", index: i)), path: path.appending("counts", index: i)) }
-        self.changed = try CRepeated(count: message.pointee.n_changed, base: message.pointee.changed).mapIndexed { (i, value) throws(WireError) in try TierAssignment(cMessage: CDecode.present(value, path: path.appending("changed", index: i)), path: path.appending("changed", index: i)) }
+        self.counts = try CRepeated(count: message.pointee.n_counts, base: message.pointee.counts).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try TierCount(cMessage: CDecode.present(value)) } catch { throw error.prefixed("counts", index: i) }
+        }
+        self.changed = try CRepeated(count: message.pointee.n_changed, base: message.pointee.changed).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try TierAssignment(cMessage: CDecode.present(value)) } catch { throw error.prefixed("changed", index: i) }
+        }
         self.assigned = message.pointee.assigned
     }
 }
@@ -2696,12 +2729,12 @@ extension ListTierAssignmentsRequest: ProtobufCMessageConvertible {
         message.pointee.tier = Training__V1__Tier(rawValue: UInt32(bitPattern: self.tier.rawValue))
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.month = CDecode.string(message.pointee.month)
         self.revision = message.pointee.revision
         self.teamId = CDecode.string(message.pointee.team_id)
         self.department = CDecode.string(message.pointee.department)
-        self.tier = try CDecode.enumValue(message.pointee.tier.rawValue, as: Tier.self, path: path.appending("tier"))
+        self.tier = try CDecode.enumValue(message.pointee.tier.rawValue, as: Tier.self, field: "tier")
     }
 }
 
@@ -2752,13 +2785,15 @@ extension ListTierAssignmentsResponse: ProtobufCMessageConvertible {
         message.pointee.assignments = arena.copy(self.assignments.map { Optional($0.makeFilledCMessage(in: arena)) })
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.month = CDecode.string(message.pointee.month)
         self.appliesToMonth = CDecode.string(message.pointee.applies_to_month)
         self.revision = message.pointee.revision
         self.policyVersion = message.pointee.policy_version
         self.closedAtUnixMs = message.pointee.closed_at_unix_ms
-        self.assignments = try CRepeated(count: message.pointee.n_assignments, base: message.pointee.assignments).mapIndexed { (i, value) throws(WireError) in try TierAssignment(cMessage: CDecode.present(value, path: path.appending("assignments", index: i)), path: path.appending("assignments", index: i)) }
+        self.assignments = try CRepeated(count: message.pointee.n_assignments, base: message.pointee.assignments).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try TierAssignment(cMessage: CDecode.present(value)) } catch { throw error.prefixed("assignments", index: i) }
+        }
     }
 }
 
@@ -2825,15 +2860,17 @@ extension WatchListAgent: ProtobufCMessageConvertible {
         message.pointee.summary_text = arena.string(self.summaryText)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.agentId = CDecode.string(message.pointee.agent_id)
         self.name = CDecode.string(message.pointee.name)
         self.average = message.pointee.average
         self.count = message.pointee.count
         self.standardError = message.pointee.standard_error
         self.borderline = message.pointee.borderline != 0
-        self.weakestCriteria = try CRepeated(count: message.pointee.n_weakest_criteria, base: message.pointee.weakest_criteria).mapIndexed { (i, value) throws(WireError) in try CriterionAverage(cMessage: CDecode.present(value, path: path.appending("weakest_criteria", index: i)), path: path.appending("weakest_criteria", index: i)) }
-        self.summaryState = try CDecode.enumValue(message.pointee.summary_state.rawValue, as: SummaryState.self, path: path.appending("summary_state"))
+        self.weakestCriteria = try CRepeated(count: message.pointee.n_weakest_criteria, base: message.pointee.weakest_criteria).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try CriterionAverage(cMessage: CDecode.present(value)) } catch { throw error.prefixed("weakest_criteria", index: i) }
+        }
+        self.summaryState = try CDecode.enumValue(message.pointee.summary_state.rawValue, as: SummaryState.self, field: "summary_state")
         self.summaryAuthorId = CDecode.string(message.pointee.summary_author_id)
         self.summarySubmittedAtUnixMs = message.pointee.summary_submitted_at_unix_ms
         self.summaryText = CDecode.string(message.pointee.summary_text)
@@ -2882,11 +2919,13 @@ extension WatchListTeam: ProtobufCMessageConvertible {
         message.pointee.agents = arena.copy(self.agents.map { Optional($0.makeFilledCMessage(in: arena)) })
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.teamId = CDecode.string(message.pointee.team_id)
         self.teamLeaderId = CDecode.string(message.pointee.team_leader_id)
         self.summaryDueDate = CDecode.string(message.pointee.summary_due_date)
-        self.agents = try CRepeated(count: message.pointee.n_agents, base: message.pointee.agents).mapIndexed { (i, value) throws(WireError) in try WatchListAgent(cMessage: CDecode.present(value, path: path.appending("agents", index: i)), path: path.appending("agents", index: i)) }
+        self.agents = try CRepeated(count: message.pointee.n_agents, base: message.pointee.agents).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try WatchListAgent(cMessage: CDecode.present(value)) } catch { throw error.prefixed("agents", index: i) }
+        }
     }
 }
 
@@ -2928,7 +2967,7 @@ extension GetWeeklyWatchListRequest: ProtobufCMessageConvertible {
         message.pointee.team_id = arena.string(self.teamId)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.week = CDecode.string(message.pointee.week)
         self.teamId = CDecode.string(message.pointee.team_id)
     }
@@ -2977,11 +3016,13 @@ extension GetWeeklyWatchListResponse: ProtobufCMessageConvertible {
         message.pointee.teams = arena.copy(self.teams.map { Optional($0.makeFilledCMessage(in: arena)) })
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.week = CDecode.string(message.pointee.week)
         self.weekStart = CDecode.string(message.pointee.week_start)
         self.weekEnd = CDecode.string(message.pointee.week_end)
-        self.teams = try CRepeated(count: message.pointee.n_teams, base: message.pointee.teams).mapIndexed { (i, value) throws(WireError) in try WatchListTeam(cMessage: CDecode.present(value, path: path.appending("teams", index: i)), path: path.appending("teams", index: i)) }
+        self.teams = try CRepeated(count: message.pointee.n_teams, base: message.pointee.teams).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try WatchListTeam(cMessage: CDecode.present(value)) } catch { throw error.prefixed("teams", index: i) }
+        }
     }
 }
 
@@ -3029,7 +3070,7 @@ extension SubmitWatchListSummaryRequest: ProtobufCMessageConvertible {
         message.pointee.text = arena.string(self.text)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.week = CDecode.string(message.pointee.week)
         self.agentId = CDecode.string(message.pointee.agent_id)
         self.authorId = CDecode.string(message.pointee.author_id)
@@ -3071,8 +3112,8 @@ extension SubmitWatchListSummaryResponse: ProtobufCMessageConvertible {
         message.pointee.due_date = arena.string(self.dueDate)
     }
 
-    init(cMessage message: UnsafePointer<CMessage>, path: FieldPath) throws(WireError) {
-        self.state = try CDecode.enumValue(message.pointee.state.rawValue, as: SummaryState.self, path: path.appending("state"))
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.state = try CDecode.enumValue(message.pointee.state.rawValue, as: SummaryState.self, field: "state")
         self.dueDate = CDecode.string(message.pointee.due_date)
     }
 }

@@ -1,0 +1,211 @@
+import ArgumentParser
+import Foundation
+import RPCRuntime
+import TrainingWire
+
+/// Options every batched import takes.
+struct ImportOptions: ParsableArguments {
+    @Option(name: .customLong("rejects"), help: "Where rejected records are written (default: <input>.rejects.jsonl).")
+    var rejects: String?
+    @Flag(name: .long, help: "Exit 2 if any record was rejected (by trainctl or by the service).")
+    var strict = false
+    @Flag(name: .long, help: "Print the summary as one JSON document.")
+    var json = false
+    @Flag(name: .customLong("dry-run"), help: ArgumentHelp("Parse and count the records; connect to nothing, send nothing.", visibility: .hidden))
+    var dryRun = false
+}
+
+/// Reads and parses an input file, or says why not and exits 1.
+func loadInput<Message>(_ parse: () throws(InputFileError) -> InputFile<Message>) throws -> InputFile<Message> {
+    do {
+        return try parse()
+    } catch {
+        StandardError.line("error: \(error)")
+        throw ExitCode.failure
+    }
+}
+
+/// Sends the valid records of an input file in batches, each with an idempotency key
+/// derived from the file's content hash, the options that shape the requests and the
+/// batch number, so that running the same import again (after a crash, a lost
+/// connection) stores nothing twice: batches already stored get their first answer back.
+///
+/// Records that did not parse never leave this process. Every rejected record, here or by
+/// the service, goes to the rejects file with its line number and errors.
+struct BatchImport<Message: Sendable, Request: WireMessage> {
+    let command: String
+    let noun: String
+    let method: RPCMethod<Request, BatchResponse>
+    let batchSize: Int
+    /// Everything besides the file's bytes that changes what is sent (format, --map…).
+    let fingerprint: String
+    let makeRequest: ([Message]) -> Request
+
+    struct Totals {
+        var accepted = 0, duplicate = 0, replaced = 0, stale = 0, rejectedByServer = 0
+    }
+
+    func run(_ file: InputFile<Message>, endpoint: IntakeEndpoint, options: ImportOptions) async throws {
+        for note in file.notes { StandardError.line("note: \(file.path): \(note)") }
+        let sendable: [(record: Int, message: Message)] = file.records.enumerated().compactMap { index, record in
+            record.message.map { (index, $0) }
+        }
+        let batchCount = (sendable.count + batchSize - 1) / batchSize
+        if options.dryRun {
+            try reportDryRun(file, valid: sendable.count, batchCount: batchCount, options: options)
+            return
+        }
+
+        var totals = Totals()
+        var serverErrors: [Int: [FieldError]] = [:]  // by record index
+        var batchesSent = 0
+        var failure: String?
+        if !sendable.isEmpty {
+            let session = try await IntakeSession.connect(endpoint)
+            let keyBase = "\(command):" + String(idempotencyHash(file).prefix(32))
+            var progress = ProgressBar(total: sendable.count, noun: noun)
+            progress.update(0)
+            for batchIndex in 0..<batchCount {
+                let batch = sendable[(batchIndex * batchSize)..<min(sendable.count, (batchIndex + 1) * batchSize)]
+                let request = makeRequest(batch.map(\.message))
+                let key = "\(keyBase):\(batchIndex + 1)/\(batchCount)"
+                let response: BatchResponse
+                do {
+                    response = try await send(request, key: key, session: session)
+                } catch {
+                    progress.finish()
+                    IntakeSession.report(error, method: method.path)
+                    failure = "batch \(batchIndex + 1) of \(batchCount) failed: \(error)"
+                    break
+                }
+                batchesSent += 1
+                totals.accepted += Int(response.accepted)
+                totals.duplicate += Int(response.duplicate)
+                totals.replaced += Int(response.replaced)
+                totals.stale += Int(response.stale)
+                totals.rejectedByServer += Int(response.rejected)
+                for result in response.results where result.outcome == .rejected {
+                    let position = batch.startIndex + Int(result.index)
+                    guard batch.indices.contains(position) else { continue }
+                    let errors = result.violations.map { FieldError(field: $0.subject, reason: $0.description) }
+                    serverErrors[batch[position].record] = errors.isEmpty ? [FieldError(field: "", reason: "rejected by the service")] : errors
+                }
+                progress.update(min(sendable.count, (batchIndex + 1) * batchSize))
+            }
+            progress.finish()
+            await session.close()
+        }
+
+        // Every rejected record, in file order.
+        var rejectLines: [String] = []
+        for (index, record) in file.records.enumerated() {
+            if record.message == nil {
+                rejectLines.append(file.rejectLine(for: record, errors: record.errors))
+            } else if let errors = serverErrors[index] {
+                rejectLines.append(file.rejectLine(for: record, errors: errors))
+            }
+        }
+        let rejectsPath = options.rejects ?? file.path + ".rejects.jsonl"
+        let rejectsWritten = try writeRejects(rejectLines, to: rejectsPath)
+
+        let rejected = file.locallyRejected + totals.rejectedByServer
+        if options.json {
+            printJSON(.object([
+                "command": .string(command), "file": .string(file.path), "dry_run": .bool(false),
+                "complete": .bool(failure == nil), "records": .integer(Int64(file.records.count)),
+                "batches": .integer(Int64(batchCount)), "batches_sent": .integer(Int64(batchesSent)),
+                "accepted": .integer(Int64(totals.accepted)), "duplicate": .integer(Int64(totals.duplicate)),
+                "replaced": .integer(Int64(totals.replaced)), "stale": .integer(Int64(totals.stale)),
+                "rejected": .integer(Int64(rejected)), "rejected_locally": .integer(Int64(file.locallyRejected)),
+                "rejected_by_service": .integer(Int64(totals.rejectedByServer)),
+                "rejects_file": rejectsWritten ? .string(rejectsPath) : .null,
+                "error": failure.map(JSONValue.string) ?? .null,
+            ]))
+        } else {
+            print("\(file.path): \(Format.count(file.records.count)) \(noun), \(Format.count(batchesSent)) of "
+                + "\(Format.count(batchCount)) batch\(batchCount == 1 ? "" : "es") sent")
+            print(Table(header: ["OUTCOME", "COUNT"], rows: [
+                ["accepted", Format.count(totals.accepted)],
+                ["duplicate", Format.count(totals.duplicate)],
+                ["replaced", Format.count(totals.replaced)],
+                ["stale", Format.count(totals.stale)],
+                ["rejected", Format.count(rejected)
+                    + " (\(Format.count(file.locallyRejected)) by trainctl, \(Format.count(totals.rejectedByServer)) by the service)"],
+            ]).rendered)
+            if rejectsWritten {
+                print("Rejected records: \(rejectsPath) (each with _line and _errors; fix and import that file again)")
+            }
+        }
+        if let failure {
+            StandardError.line("error: \(command) stopped: \(failure)")
+            StandardError.line("  Running the same command again is safe: batches already stored are not stored twice.")
+            throw ExitCode.failure
+        }
+        if options.strict, rejected > 0 { throw ExitCode(2) }
+    }
+
+    /// One retry policy: UNAVAILABLE (the service restarting or draining) is retried up to
+    /// three times on a new connection, after the wait the service asked for. Other errors
+    /// stop the import (a timed-out batch may still commit; the same key makes re-running safe).
+    private func send(_ request: Request, key: String, session: IntakeSession) async throws -> BatchResponse {
+        var attempt = 1
+        while true {
+            do {
+                return try await session.callReportingNothing(method, request, idempotencyKey: key)
+            } catch let error as RPCError where error.code == .unavailable && attempt < 4 {
+                let waitMilliseconds = max(UInt64(error.retryAfterMilliseconds), 500) * UInt64(attempt)
+                StandardError.line("note: \(error); retrying in \(waitMilliseconds) ms")
+                try await Task.sleep(nanoseconds: waitMilliseconds * 1_000_000)
+                try await session.reconnect()
+                attempt += 1
+            }
+        }
+    }
+
+    private func idempotencyHash(_ file: InputFile<Message>) -> String {
+        var hasher = SHA256()
+        hasher.update(file.bytes)
+        hasher.update(Array("\n\(command)\n\(fingerprint)\nbatch=\(batchSize)".utf8))
+        return hasher.finalizeHex()
+    }
+
+    /// Writes the rejects file; with nothing rejected, removes one left by an earlier run so
+    /// that it cannot be mistaken for this run's. True when a file was written.
+    private func writeRejects(_ lines: [String], to path: String) throws -> Bool {
+        guard !lines.isEmpty else {
+            if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
+            return false
+        }
+        do {
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            StandardError.line("error: cannot write the rejects file \(path): \(error)")
+            throw ExitCode.failure
+        }
+        return true
+    }
+
+    private func reportDryRun(_ file: InputFile<Message>, valid: Int, batchCount: Int, options: ImportOptions) throws {
+        let rejected = file.records.filter { $0.message == nil }
+        if options.json {
+            printJSON(.object([
+                "command": .string(command), "file": .string(file.path), "dry_run": .bool(true),
+                "records": .integer(Int64(file.records.count)), "valid": .integer(Int64(valid)),
+                "rejected_locally": .integer(Int64(rejected.count)), "batches": .integer(Int64(batchCount)),
+                "errors": .array(rejected.prefix(100).map { record in
+                    .object(["line": .integer(Int64(record.line)), "errors": .array(record.errors.map(\.json))])
+                }),
+            ]))
+        } else {
+            print("\(file.path): \(Format.count(file.records.count)) \(noun): \(Format.count(valid)) valid, "
+                + "\(Format.count(rejected.count)) rejected; \(Format.count(batchCount)) batch\(batchCount == 1 ? "" : "es") "
+                + "of up to \(Format.count(batchSize)) (dry run: nothing sent)")
+            for record in rejected.prefix(20) {
+                let errors = record.errors.map { $0.field.isEmpty ? $0.reason : "\($0.field): \($0.reason)" }
+                print("  line \(record.line): " + errors.joined(separator: "; "))
+            }
+            if rejected.count > 20 { print("  … and \(rejected.count - 20) more") }
+        }
+        if options.strict, !rejected.isEmpty { throw ExitCode(2) }
+    }
+}
