@@ -121,6 +121,9 @@ let package = Package(
             name: "StorageTests", dependencies: ["SQLiteStorage", .product(name: "Logging", package: "swift-log")],
             path: "Tests/StorageTests", swiftSettings: swiftSettings),
         .testTarget(
+            name: "ScoringIntakeTests", dependencies: ["ScoringIntake"],
+            path: "Tests/ScoringIntakeTests", swiftSettings: swiftSettings),
+        .testTarget(
             name: "IntegrationTests", dependencies: ["TestSupport", "RPCRuntime", "TrainingWire"],
             path: "Tests/IntegrationTests", swiftSettings: swiftSettings),
     ]

@@ -31,6 +31,12 @@ public enum IdempotentWrites {
     }
 }
 
+/// The first answer to a key, or the stored bytes of an earlier one.
+private enum IdempotentAnswer<Response: WireMessage>: Sendable {
+    case first(Response)
+    case repeated([UInt8])
+}
+
 extension SQLiteDatabase {
     /// Runs `body` in the writer's next group commit, unless `context` carries an
     /// idempotency key already answered: then the stored answer is returned. Work whose
@@ -39,10 +45,12 @@ extension SQLiteDatabase {
         _ context: CallContext, now: Int64, _ body: @escaping @Sendable (SQLiteConnection) throws -> Response
     ) async throws -> Response {
         let key = context.idempotencyKey
+        guard !key.isEmpty else {
+            return try await write(deadline: context.deadline.uptimeNanoseconds, body)
+        }
         let method = context.method
         let scope = IdempotentWrites.scope(of: context)
-        let bytes: [UInt8] = try await write(deadline: context.deadline.uptimeNanoseconds) { connection in
-            guard !key.isEmpty else { return try body(connection).serializedBytes() }
+        let answer: IdempotentAnswer<Response> = try await write(deadline: context.deadline.uptimeNanoseconds) { connection in
             let lookup = try connection.statement("SELECT method, response FROM idempotency_keys WHERE scope = ? AND key = ?")
             try lookup.bind([.text(scope), .text(key)])
             if try lookup.step() {
@@ -52,15 +60,18 @@ extension SQLiteDatabase {
                 guard storedMethod == method else {
                     throw RPCError.invalidArgument("metadata.idempotency_key", "was already used for \(storedMethod)")
                 }
-                return response
+                return .repeated(response)
             }
             try lookup.reset()
-            let response = try body(connection).serializedBytes()
+            let response = try body(connection)
             try connection.statement("INSERT INTO idempotency_keys (scope, key, method, response, created_ms) VALUES (?, ?, ?, ?, ?)")
-                .run([.text(scope), .text(key), .text(method), .blob(response), .integer(now)])
-            return response
+                .run([.text(scope), .text(key), .text(method), .blob(response.serializedBytes()), .integer(now)])
+            return .first(response)
         }
-        return try Response(serializedBytes: bytes)
+        switch answer {
+        case .first(let response): return response
+        case .repeated(let bytes): return try Response(serializedBytes: bytes)
+        }
     }
 
     /// A read on a reader thread, not started past the call's deadline.

@@ -59,17 +59,14 @@ import ScoringIntake
         #expect(failures.isEmpty)
     }
 
-    /// Where daylight saving starts at midnight, the day begins at 01:00; `startOfDay` answers
-    /// 23:00 of the day before instead (it corrects its offset guess only once).
+    /// Where daylight saving starts at midnight, the day begins at 01:00.
     @Test(arguments: [("America/Havana", "2026-03-08"), ("America/Santiago", "2026-09-06")])
     func startOfDayWhereMidnightDoesNotExist(_ zone: String, _ day: String) throws {
         let calendar = try Fx.calendar(zone: zone)
         let date = Fx.date(day)
         let start = calendar.startOfDay(date)
-        withKnownIssue("startOfDay returns an instant of the previous day when local midnight is skipped by DST") {
-            #expect(calendar.localDate(unixMilliseconds: start) == date)
-            #expect(calendar.localDate(unixMilliseconds: start - 1) == date.adding(days: -1))
-        }
+        #expect(calendar.localDate(unixMilliseconds: start) == date)
+        #expect(calendar.localDate(unixMilliseconds: start - 1) == date.adding(days: -1))
     }
 
     @Test func weekdayRuleWithoutExceptions() throws {
@@ -169,10 +166,9 @@ import ScoringIntake
         let closed = Fx.month("2026-09")
         let due = try DueDates.problemSummaryDue(closedMonth: closed, calendar: calendar)
         #expect(try calendar.isWorkingDay(due))
-        withKnownIssue("problemSummaryDue falls back into the closed month when the 1st–4th are all holidays") {
-            #expect(due >= closed.next.firstDay)
-            #expect(MonthClose.hasEnded(closed, today: due))
-        }
+        #expect(due >= closed.next.firstDay)
+        #expect(MonthClose.hasEnded(closed, today: due))
+        #expect(due == Fx.date("2026-10-08"))  // the first working day after the holidays
     }
 
     @Test func watchListSummaryDueOnTheSecondWorkingDayAfterTheWeek() throws {

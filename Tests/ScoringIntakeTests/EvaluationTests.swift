@@ -112,6 +112,22 @@ import Testing
         #expect(found.first?.description.contains("warmth") == true)
     }
 
+    @Test func scorecardViolations() {
+        #expect(Fx.scorecard.violations.isEmpty)
+        var bad = Fx.weightedScorecard
+        bad.scorecardID = ""
+        bad.version = 0
+        bad.criteria[1].criterionID = "phrasing"
+        bad.criteria[2].maxScore = 0
+        bad.criteria[0].weight = -1
+        #expect(bad.violations.map(\.subject) == [
+            "scorecard_id", "version", "criteria[0].weight", "criteria[1].criterion_id", "criteria[2].max_score",
+        ])
+        var empty = Fx.scorecard
+        empty.criteria = []
+        #expect(empty.violations.map(\.subject) == ["criteria"])
+    }
+
     @Test func fieldRulesForIdentifiers() {
         #expect(FieldRules.identifier("", "x").map(\.subject) == ["x"])
         #expect(FieldRules.identifier("abc", "x").isEmpty)

@@ -138,6 +138,9 @@ import ScoringIntake
     @Test func tiesAreBrokenByCriterionID() {
         let evaluations = [[Self.item("zeta", 5, 10), Self.item("alpha", 10, 20), Self.item("mid", 1, 2), Self.item("beta", 9, 10)]]
         #expect(WatchList.weakestCriteria(evaluations).map(\.criterionID) == ["alpha", "mid", "zeta"])
+        let ids = ["h", "c", "f", "a", "g", "b", "e", "d"]
+        let tied = [ids.map { Self.item($0, 7, 10) } + [Self.item("weak", 1, 10)]]
+        #expect(WatchList.weakestCriteria(tied, limit: 9).map(\.criterionID) == ["weak", "a", "b", "c", "d", "e", "f", "g", "h"])
     }
 
     @Test func summaryState() {

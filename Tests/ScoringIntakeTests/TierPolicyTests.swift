@@ -86,6 +86,20 @@ import ScoringIntake
         #expect(two.rounded(85.994) == 85.99)
     }
 
+    /// Means that are exactly x.x5 in decimals come out one ulp below in binary (85.94999…):
+    /// the policy must still round them up, as a person with a calculator would.
+    @Test func meansOfRealScoresRoundHalfUpDespiteBinaryError() {
+        let justCoachingLine = Fx.statistics([85.5, 86.1, 86.1, 86.1])  // 343.8 / 4 = 85.95
+        #expect(justCoachingLine.mean < 85.95)  // the binary mean is 85.94999…
+        #expect(policy.rounded(justCoachingLine.mean) == 86.0)
+        #expect(policy.tier(for: justCoachingLine) == .standard)
+        #expect(!WatchList.isWatched(justCoachingLine, policy: policy))
+        let justAdvancedLine = Fx.statistics([94.5, 95.1, 95.1, 95.1])  // 379.8 / 4 = 94.95
+        #expect(policy.rounded(justAdvancedLine.mean) == 95.0)
+        #expect(policy.tier(for: justAdvancedLine) == .advanced)
+        #expect(policy.tier(for: Fx.statistics([94.5, 95.1, 95.1, 94.9])) == .standard)  // 94.9
+    }
+
     @Test func tooFewEvaluationsMeansInsufficientData() {
         #expect(policy.tier(for: Fx.statistics([97, 98, 99])) == .insufficientData)
         #expect(policy.tier(for: Fx.statistics([70, 72, 71])) == .insufficientData)

@@ -85,13 +85,19 @@ public struct CenterCalendar: Sendable {
         return LocalDate(dayNumber: Int(day))
     }
 
-    /// The first instant of `date` in the center's time zone, in Unix milliseconds.
+    /// The first instant of `date` in the center's time zone, in Unix milliseconds. Where a
+    /// daylight-saving change skips midnight, the day starts at the first instant that exists.
     public func startOfDay(_ date: LocalDate) -> Int64 {
         let utcMidnight = Int64(date.dayNumber) * 86_400
         // The offset at local midnight: guess with the offset at UTC midnight, then correct once.
         var offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utcMidnight))))
         offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utcMidnight - offset))))
-        return (utcMidnight - offset) * 1000
+        var start = utcMidnight - offset
+        // Midnight did not exist (the clock jumped from 23:59 to 01:00): step to the first instant of the day.
+        while Self.localDate(unixMilliseconds: start * 1000, in: timeZone) < date {
+            start += 900
+        }
+        return start * 1000
     }
 }
 
@@ -99,11 +105,15 @@ public struct CenterCalendar: Sendable {
 public enum DueDates {
     /// The team leader's problem summary and coaching suggestion for a coaching-tier agent
     /// is due "before the 5th" of the month the tiers apply to: the last working day on or
-    /// before the 4th (a 4th that is a holiday moves it earlier, never later).
+    /// before the 4th (a 4th that is a holiday moves it earlier). When the 1st to the 4th are
+    /// all off (National Day), it is the month's first working day: never a day of the closed
+    /// month, which would make the summary late before the tiers exist.
     public static func problemSummaryDue(closedMonth: YearMonth, calendar: CenterCalendar) throws(CenterCalendar.Problem) -> LocalDate {
         let appliesTo = closedMonth.next
         let fourth = appliesTo.firstDay.adding(days: 3)
-        return try calendar.lastWorkingDay(onOrBefore: fourth)
+        let due = try calendar.lastWorkingDay(onOrBefore: fourth)
+        guard due < appliesTo.firstDay else { return due }
+        return try calendar.workingDay(1, after: appliesTo.firstDay.adding(days: -1))
     }
 
     /// The weekly written summary of agents below the coaching threshold is due within 2

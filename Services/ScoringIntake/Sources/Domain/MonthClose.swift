@@ -69,7 +69,7 @@ public struct TierAssignment: Sendable, Hashable {
         self.previousTier = previousTier
     }
 
-    /// Whether a re-close changed this agent's tier (agents new to the revision count as changed).
+    /// Whether a re-close changed this agent's tier (an agent absent from the previous revision has no change to report).
     public var changed: Bool { previousTier.map { $0 != tier } ?? false }
 }
 

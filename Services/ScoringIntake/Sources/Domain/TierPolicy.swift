@@ -64,7 +64,8 @@ public struct TierPolicy: Sendable, Hashable {
     /// The average as the policy compares it: rounded half-up to `roundingDecimals`.
     public func rounded(_ average: Double) -> Double {
         let scale = pow(10.0, Double(roundingDecimals))
-        // Half-up on the decimal value; the epsilon makes 85.95 (stored as 85.9499…) round up.
+        // Half-up on the decimal value; the epsilon makes an average that should be 85.95 but
+        // comes out of the arithmetic as 85.9499… (e.g. the mean of 85.5, 86.1, 86.1, 86.1) round up.
         return (average * scale + 0.5 + 1e-9).rounded(.down) / scale
     }
 
