@@ -40,6 +40,24 @@ struct FieldMap: Sendable, Equatable {
         renames.first(where: { $0.from == fileName })?.to ?? fileName
     }
 
+    /// The name a field has in the file: the reverse of `ours` (the first rename to it).
+    func theirs(_ ourName: String) -> String {
+        renames.first(where: { $0.to == ourName })?.from ?? ourName
+    }
+
+    /// A violation subject of the service ("items[2].score", "call_started_at_unix_ms") in
+    /// the file's words: wire names of instants become the file's fields, renames are undone.
+    func fileSubject(_ subject: String) -> String {
+        var parts = subject.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        for (index, part) in parts.enumerated() {
+            let bracket = part.firstIndex(of: "[") ?? part.endIndex
+            var name = String(part[..<bracket])
+            if name.hasSuffix("_unix_ms") { name.removeLast("_unix_ms".count) }
+            parts[index] = theirs(name) + part[bracket...]
+        }
+        return parts.joined(separator: ".")
+    }
+
     /// For the idempotency key: the mapping changes what is sent.
     var canonical: String {
         renames.map { "\($0.from)=\($0.to)" }.joined(separator: ";")

@@ -62,7 +62,7 @@ struct InputFile<Message: Sendable>: Sendable {
         switch format {
         case .jsonl:
             if case .object(let original)? = try? JSONParser.parse(bytes, range: record.range) {
-                members = original.filter { !["_line", "_errors", "_raw"].contains($0.key) }
+                members = original.filter { $0.key != "_line" && $0.key != "_errors" }
             } else {
                 members = [JSONMember("_raw", .string(text))]
             }
@@ -137,6 +137,12 @@ enum InputFiles {
             guard case .object(let members) = parsed else {
                 file.records.append(InputRecord(line: lineNumber, range: range, id: "", message: nil,
                                                 errors: [FieldError(field: "", reason: "the line must hold a JSON object")]))
+                continue
+            }
+            guard members.contains(where: { !$0.key.hasPrefix("_") }) else {
+                let reason = "holds only trainctl's annotations (_raw is the line as it was): replace it by the fixed record"
+                file.records.append(InputRecord(line: lineNumber, range: range, id: "", message: nil,
+                                                errors: [FieldError(field: "", reason: reason)]))
                 continue
             }
             var fields = FieldValues(members: members, map: map)

@@ -15,11 +15,22 @@ struct ImportOptions: ParsableArguments {
     var dryRun = false
 }
 
-/// Reads and parses an input file, or says why not and exits 1.
+/// Reads and parses an input file, or says why not and exits 1. Big files take a while:
+/// on a terminal, "reading…" says so.
 func loadInput<Message>(_ parse: () throws(InputFileError) -> InputFile<Message>) throws -> InputFile<Message> {
+    let showing = StandardError.isTerminal
+    if showing { StandardError.write("reading…") }
+    let result: Result<InputFile<Message>, InputFileError>
     do {
-        return try parse()
+        result = .success(try parse())
     } catch {
+        result = .failure(error)
+    }
+    if showing { StandardError.write("\r        \r") }
+    switch result {
+    case .success(let file):
+        return file
+    case .failure(let error):
         StandardError.line("error: \(error)")
         throw ExitCode.failure
     }
@@ -40,6 +51,8 @@ struct BatchImport<Message: Sendable, Request: WireMessage> {
     /// Everything besides the file's bytes that changes what is sent (format, --map…).
     let fingerprint: String
     let makeRequest: ([Message]) -> Request
+    /// The service's violation subjects in the file's words (see `FieldMap.fileSubject`).
+    var fieldMap = FieldMap()
 
     struct Totals {
         var accepted = 0, duplicate = 0, replaced = 0, stale = 0, rejectedByServer = 0
@@ -60,8 +73,7 @@ struct BatchImport<Message: Sendable, Request: WireMessage> {
         var serverErrors: [Int: [FieldError]] = [:]  // by record index
         var batchesSent = 0
         var failure: String?
-        if !sendable.isEmpty {
-            let session = try await IntakeSession.connect(endpoint)
+        if !sendable.isEmpty, let session = try? await IntakeSession.connect(endpoint) {  // (it says why not)
             let keyBase = "\(command):" + String(idempotencyHash(file).prefix(32))
             var progress = ProgressBar(total: sendable.count, noun: noun)
             progress.update(0)
@@ -87,13 +99,15 @@ struct BatchImport<Message: Sendable, Request: WireMessage> {
                 for result in response.results where result.outcome == .rejected {
                     let position = batch.startIndex + Int(result.index)
                     guard batch.indices.contains(position) else { continue }
-                    let errors = result.violations.map { FieldError(field: $0.subject, reason: $0.description) }
+                    let errors = result.violations.map { FieldError(field: fieldMap.fileSubject($0.subject), reason: $0.description) }
                     serverErrors[batch[position].record] = errors.isEmpty ? [FieldError(field: "", reason: "rejected by the service")] : errors
                 }
                 progress.update(min(sendable.count, (batchIndex + 1) * batchSize))
             }
             progress.finish()
             await session.close()
+        } else if !sendable.isEmpty {
+            failure = "nothing was sent: the service could not be reached"
         }
 
         // Every rejected record, in file order.
@@ -156,7 +170,11 @@ struct BatchImport<Message: Sendable, Request: WireMessage> {
                 let waitMilliseconds = max(UInt64(error.retryAfterMilliseconds), 500) * UInt64(attempt)
                 StandardError.line("note: \(error); retrying in \(waitMilliseconds) ms")
                 try await Task.sleep(nanoseconds: waitMilliseconds * 1_000_000)
-                try await session.reconnect()
+                do {
+                    try await session.reconnect()
+                } catch {
+                    StandardError.line("note: cannot reconnect to \(session.socketPath): \(error)")
+                }
                 attempt += 1
             }
         }

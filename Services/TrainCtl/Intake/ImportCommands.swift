@@ -8,6 +8,16 @@ private func validateBatchSize(_ size: Int) throws {
     guard (1...largestBatch).contains(size) else { throw ValidationError("--batch-size must be from 1 to \(largestBatch)") }
 }
 
+/// Parses `--map` arguments, or says what is wrong and exits 1.
+private func loadFieldMap(_ arguments: [String], knownNames: [String]) throws -> FieldMap {
+    do {
+        return try FieldMap(arguments: arguments, knownNames: knownNames)
+    } catch {
+        StandardError.line("error: \(error)")
+        throw ExitCode.failure
+    }
+}
+
 /// `trainctl intake import-roster FILE`
 struct ImportRosterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,14 +53,14 @@ struct ImportRosterCommand: AsyncParsableCommand {
         let format = (try? InputFormat.of(path: file, explicit: format)) ?? .csv
         let effectiveDate = effectiveDate
         let map = map
+        let fieldMap = try loadFieldMap(map, knownNames: RosterCSV.knownColumns)
         let input = try loadInput { () throws(InputFileError) in
-            let fieldMap = try FieldMap(arguments: map, knownNames: RosterCSV.knownColumns)
-            return try RosterCSV.parse(path: file, bytes: try InputFiles.read(file), format: format, map: fieldMap, effectiveDate: effectiveDate)
+            try RosterCSV.parse(path: file, bytes: try InputFiles.read(file), format: format, map: fieldMap, effectiveDate: effectiveDate)
         }
         try await BatchImport(
-            command: "import-roster", noun: "agents", method: ScoringIntakeMethods.upsertRoster, batchSize: batchSize,
+            command: "import-roster", noun: "roster entries", method: ScoringIntakeMethods.upsertRoster, batchSize: batchSize,
             fingerprint: "format=\(format.rawValue);map=\(map.joined(separator: ";"));effective=\(effectiveDate ?? "")",
-            makeRequest: { UpsertRosterRequest(agents: $0) }
+            makeRequest: { UpsertRosterRequest(agents: $0) }, fieldMap: fieldMap
         ).run(input, endpoint: endpoint, options: importOptions)
     }
 }
@@ -89,15 +99,15 @@ struct ImportEvaluationsCommand: AsyncParsableCommand {
         let explicitFormat = format
         let map = map
         var chosenFormat = InputFormat.jsonl
+        let fieldMap = try loadFieldMap(map, knownNames: EvaluationFile.mappableNames)
         let input = try loadInput { () throws(InputFileError) in
             chosenFormat = try InputFormat.of(path: file, explicit: explicitFormat)
-            let fieldMap = try FieldMap(arguments: map, knownNames: EvaluationFile.mappableNames)
             return try EvaluationFile.parse(path: file, bytes: try InputFiles.read(file), format: chosenFormat, map: fieldMap)
         }
         try await BatchImport(
             command: "import-evaluations", noun: "evaluations", method: ScoringIntakeMethods.submitEvaluations, batchSize: batchSize,
             fingerprint: "format=\(chosenFormat.rawValue);map=\(map.joined(separator: ";"))",
-            makeRequest: { SubmitEvaluationsRequest(evaluations: $0) }
+            makeRequest: { SubmitEvaluationsRequest(evaluations: $0) }, fieldMap: fieldMap
         ).run(input, endpoint: endpoint, options: importOptions)
     }
 }
@@ -131,14 +141,14 @@ struct ImportKpisCommand: AsyncParsableCommand {
     func run() async throws {
         let format = (try? InputFormat.of(path: file, explicit: format)) ?? .csv
         let map = map
+        let fieldMap = try loadFieldMap(map, knownNames: KpiCSV.requiredColumns)
         let input = try loadInput { () throws(InputFileError) in
-            let fieldMap = try FieldMap(arguments: map, knownNames: KpiCSV.requiredColumns)
-            return try KpiCSV.parse(path: file, bytes: try InputFiles.read(file), format: format, map: fieldMap)
+            try KpiCSV.parse(path: file, bytes: try InputFiles.read(file), format: format, map: fieldMap)
         }
         try await BatchImport(
             command: "import-kpis", noun: "KPI samples", method: ScoringIntakeMethods.submitKpiSamples, batchSize: batchSize,
             fingerprint: "format=\(format.rawValue);map=\(map.joined(separator: ";"))",
-            makeRequest: { SubmitKpiSamplesRequest(samples: $0) }
+            makeRequest: { SubmitKpiSamplesRequest(samples: $0) }, fieldMap: fieldMap
         ).run(input, endpoint: endpoint, options: importOptions)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TrainingWire
 
 /// `trainctl intake void EVALUATION_ID --reason …`
@@ -76,7 +77,7 @@ struct WatchListCommand: AsyncParsableCommand {
         print(Table(
             header: ["TEAM", "LEADER", "DUE", "AGENT", "NAME", "AVERAGE", "N", "BORDERLINE", "WEAKEST", "SUMMARY"],
             rows: rows.map { team, agent in
-                [team.teamId, team.teamLeaderId, team.summaryDueDate, agent.agentId, agent.name, JSONValue.format(agent.average),
+                [team.teamId, team.teamLeaderId, team.summaryDueDate, agent.agentId, agent.name, Format.fixed(agent.average, 1),
                  String(agent.count), agent.borderline ? "yes" : "",
                  agent.weakestCriteria.map { "\($0.criterionId) \(Format.fixed($0.average, 0))%" }.joined(separator: ", "),
                  (agent.summaryState.cliName ?? "-") + (agent.summaryAuthorId.isEmpty ? "" : " (\(agent.summaryAuthorId))")]
@@ -108,7 +109,13 @@ struct ScoresCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = GetAgentScoresRequest(agentId: agentId, fromDate: from, toDate: to)
-        let response = try await withIntake(endpoint) { try await $0.call(ScoringIntakeMethods.getAgentScores, request) }
+        let (response, timeZone) = try await withIntake(endpoint) { session in
+            let response = try await session.call(ScoringIntakeMethods.getAgentScores, request)
+            // Call times read best in the center's own time zone (the calendar's), else this machine's.
+            let calendar = try? await session.callReportingNothing(
+                ScoringIntakeMethods.getCalendar, GetCalendarRequest(fromDate: from, toDate: from))
+            return (response, calendar.flatMap { TimeZone(identifier: $0.timeZone) } ?? TimeZone.current)
+        }
         if output.json {
             printJSON(response.json(from: from, to: to))
             return
@@ -134,8 +141,9 @@ struct ScoresCommand: AsyncParsableCommand {
         }
         if !response.evaluations.isEmpty {
             print("")
-            print(Table(header: ["EVALUATION", "REV", "CALL STARTED", "CHANNEL", "TOTAL"], rows: response.evaluations.map { evaluation in
-                [evaluation.evaluationId, String(evaluation.revision), Format.localTime(unixMilliseconds: evaluation.callStartedAtUnixMs),
+            print(Table(header: ["EVALUATION", "REV", "CALL STARTED (\(timeZone.identifier))", "CHANNEL", "TOTAL"], rows: response.evaluations.map { evaluation in
+                [evaluation.evaluationId, String(evaluation.revision),
+                 Format.localTime(unixMilliseconds: evaluation.callStartedAtUnixMs, timeZone: timeZone),
                  evaluation.channel.cliName ?? "-", JSONValue.format(evaluation.totalScore)]
             }).rendered)
         }

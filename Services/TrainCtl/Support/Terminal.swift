@@ -64,10 +64,10 @@ enum Format {
         return String(format: "%.\(decimals)f", value)
     }
 
-    /// Local time of an instant for tables, in this machine's time zone.
-    static func localTime(unixMilliseconds: Int64) -> String {
+    /// "2026-10-05 09:51": an instant for tables, in the given time zone (default: this machine's).
+    static func localTime(unixMilliseconds: Int64, timeZone: TimeZone = .current) -> String {
         guard unixMilliseconds != 0 else { return "-" }
-        let offset = TimeZone.current.secondsFromGMT(for: Date(timeIntervalSince1970: Double(unixMilliseconds) / 1000))
+        let offset = timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(unixMilliseconds) / 1000))
         let text = RFC3339.format(unixMilliseconds: unixMilliseconds / 1000 * 1000, offsetSeconds: offset)
         return String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
     }
