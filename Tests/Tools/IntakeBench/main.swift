@@ -90,7 +90,9 @@ func stopService(_ process: Process, _ client: RPCClient, _ directory: String) a
     await client.close()
     kill(process.processIdentifier, SIGTERM)
     process.waitUntilExit()
-    try? FileManager.default.removeItem(atPath: directory)
+    if ProcessInfo.processInfo.environment["INTAKE_BENCH_KEEP"] == nil {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
 }
 
 /// Sends `total` evaluations in batches of `batch`, `inFlight` batches at a time.

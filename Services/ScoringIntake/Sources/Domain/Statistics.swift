@@ -42,3 +42,26 @@ public struct ScoreStatistics: Sendable, Hashable {
         return (variance / Double(count)).squareRoot()
     }
 }
+
+extension ScoreStatistics {
+    /// A signed change to running totals: evaluations added and removed (corrections, voids).
+    public struct Delta: Sendable, Hashable {
+        public private(set) var count = 0
+        public private(set) var sum: Double = 0
+        public private(set) var sumOfSquares: Double = 0
+
+        public init() {}
+
+        public mutating func add(_ value: Double) {
+            count += 1
+            sum += value
+            sumOfSquares += value * value
+        }
+
+        public mutating func remove(_ value: Double) {
+            count -= 1
+            sum -= value
+            sumOfSquares -= value * value
+        }
+    }
+}

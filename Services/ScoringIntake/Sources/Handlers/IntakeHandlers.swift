@@ -1,5 +1,6 @@
 import Foundation
 import RPCRuntime
+import Synchronization
 import SQLiteStorage
 import ServiceKit
 import TrainingWire
@@ -12,6 +13,23 @@ struct IntakeHandlers: Sendable {
     let database: SQLiteDatabase
     let clock: ServiceClock
     let repository = IntakeRepository()
+    let reference = ReferenceData()
+
+    /// Loads the reference data; called once before the socket opens.
+    init(database: SQLiteDatabase, clock: ServiceClock) throws {
+        self.database = database
+        self.clock = clock
+        let reference = self.reference
+        let repository = self.repository
+        let loaded = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<Void, any Error>>(.success(()))
+        database.read(deadline: nil, { db in try reference.load(db, repository: repository) }) { result in
+            outcome.withLock { $0 = result }
+            loaded.signal()
+        }
+        loaded.wait()
+        try outcome.withLock { $0 }.get()
+    }
 
     var now: Int64 { Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)) }
 
@@ -41,12 +59,14 @@ struct IntakeHandlers: Sendable {
         try BatchResults.checkSize(request.agents.count, field: "agents")
         let submissions = request.agents.map(RosterSubmission.init(wire:))
         let now = self.now
-        return try await database.idempotentWrite(context, now: now) { db in
+        let response = try await database.idempotentWrite(context, now: now) { db in
             let today = try repository.calendar(db)?.localDate(unixMilliseconds: now)
                 ?? CenterCalendar.utcDate(unixMilliseconds: now)
             let outcomes = try repository.upsertRoster(submissions, today: today, now: now, db)
             return BatchResults.response(outcomes, ids: submissions.map(\.agentID))
         }
+        reference.addAgents(response.results.filter { $0.outcome == .accepted || $0.outcome == .replaced }.map(\.id))
+        return response
     }
 
     func getAgent(_ request: GetAgentRequest, _ context: CallContext) async throws -> GetAgentResponse {
@@ -70,9 +90,11 @@ struct IntakeHandlers: Sendable {
         let scorecard = Scorecard(wire: wire)
         let violations = scorecard.violations
         guard violations.isEmpty else { throw IntakeError.invalid(violations).under("scorecard") }
-        return try await database.idempotentWrite(context, now: now) { db in
+        let response = try await database.idempotentWrite(context, now: now) { db in
             PutScorecardResponse(created: try repository.putScorecard(scorecard, db))
         }
+        reference.addScorecard(scorecard)
+        return response
     }
 
     func putMetricDefinitions(_ request: PutMetricDefinitionsRequest, _ context: CallContext) async throws -> BatchResponse {
@@ -108,9 +130,11 @@ struct IntakeHandlers: Sendable {
         }
         guard violations.isEmpty else { throw IntakeError.invalid(violations) }
         let accepted = days
-        return try await database.idempotentWrite(context, now: now) { db in
+        let response = try await database.idempotentWrite(context, now: now) { db in
             PutCalendarResponse(workingDays: UInt32(try repository.putCalendar(timeZone: request.timeZone, year: year, days: accepted, now: now, db)))
         }
+        reference.setTimeZone(request.timeZone)
+        return response
     }
 
     func getCalendar(_ request: GetCalendarRequest, _ context: CallContext) async throws -> GetCalendarResponse {
@@ -136,8 +160,10 @@ struct IntakeHandlers: Sendable {
         try BatchResults.checkSize(request.evaluations.count, field: "evaluations")
         let evaluations = request.evaluations.map(Evaluation.init(wire:))
         let now = self.now
+        // The rules run here, in parallel with other calls; the writer only stores.
+        let prepared = try repository.prepare(evaluations, reference: reference.snapshot, now: now)
         return try await database.idempotentWrite(context, now: now) { db in
-            BatchResults.response(try repository.submitEvaluations(evaluations, now: now, db), ids: evaluations.map(\.evaluationID))
+            BatchResults.response(try repository.store(prepared, now: now, db), ids: evaluations.map(\.evaluationID))
         }
     }
 

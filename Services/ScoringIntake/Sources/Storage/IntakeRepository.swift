@@ -186,54 +186,64 @@ struct IntakeRepository: Sendable {
 
     // MARK: Evaluations
 
-    /// Stores a batch in the caller's transaction: every record judged on its own, the good
-    /// ones kept whatever the others are.
-    func submitEvaluations(_ evaluations: [Evaluation], now: Int64, _ db: SQLiteConnection) throws -> [RecordOutcome] {
+    /// Judges every record of a batch against the rules, off the writer thread, with the
+    /// reference data in memory. Valid records come back prepared for storing.
+    func prepare(_ evaluations: [Evaluation], reference: ReferenceData.Snapshot, now: Int64) throws -> [Result<PreparedEvaluation, IntakeError>] {
+        guard let timeZone = reference.timeZone else {
+            throw IntakeError.precondition("calendar", "no calendar is imported; import the center's calendar (PutCalendar) first")
+        }
+        return evaluations.map { evaluation in
+            let scorecard = evaluation.scorecardID.isEmpty
+                ? nil : reference.scorecards[ReferenceData.ScorecardKey(id: evaluation.scorecardID, version: evaluation.scorecardVersion)]
+            let violations = rules.violations(
+                of: evaluation, agentKnown: reference.agents.contains(evaluation.agentID), scorecard: scorecard, now: now)
+            guard violations.isEmpty else { return .failure(.invalid(violations)) }
+            return .success(PreparedEvaluation(
+                evaluation: evaluation, digest: evaluation.contentDigest, items: ItemsBlob.encode(evaluation.items),
+                day: CenterCalendar.localDate(unixMilliseconds: evaluation.callStartedAt, in: timeZone), timeZone: timeZone.identifier))
+        }
+    }
+
+    /// Stores prepared records in the caller's transaction: each one decided against what is
+    /// stored (duplicate, correction, stale), the monthly totals kept in step.
+    func store(_ prepared: [Result<PreparedEvaluation, IntakeError>], now: Int64, _ db: SQLiteConnection) throws -> [RecordOutcome] {
         let calendar = try requireCalendar(db)
-        var knownAgents: [String: Bool] = [:]
-        var scorecards: [String: Scorecard?] = [:]
-        let latest = try db.statement("SELECT revision, digest FROM evaluations WHERE evaluation_id = ? ORDER BY revision DESC LIMIT 1")
+        let latest = try db.statement(
+            "SELECT revision, digest, counting, local_month, total FROM evaluations WHERE evaluation_id = ? ORDER BY revision DESC LIMIT 1")
         let retire = try db.statement("UPDATE evaluations SET counting = 0 WHERE evaluation_id = ? AND counting = 1")
         let insert = try db.statement("""
             INSERT INTO evaluations (evaluation_id, revision, agent_id, call_id, evaluator_id, call_started_ms, scored_ms,
                 scorecard_id, scorecard_version, total, channel, items, digest, local_day, local_month, counting, received_ms)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
             """)
+        var totals = MonthTotals()
         var outcomes: [RecordOutcome] = []
-        outcomes.reserveCapacity(evaluations.count)
-        for evaluation in evaluations {
-            let known: Bool
-            if let cached = knownAgents[evaluation.agentID] {
-                known = cached
-            } else {
-                known = try agentExists(evaluation.agentID, db)
-                knownAgents[evaluation.agentID] = known
-            }
-            var scorecard: Scorecard?
-            if !evaluation.scorecardID.isEmpty {
-                let key = "\(evaluation.scorecardID)\u{1F}\(evaluation.scorecardVersion)"
-                if let cached = scorecards[key] {
-                    scorecard = cached
-                } else {
-                    scorecard = try self.scorecard(evaluation.scorecardID, version: evaluation.scorecardVersion, db)
-                    scorecards[key] = scorecard
-                }
-            }
-            let violations = rules.violations(of: evaluation, agentKnown: known, scorecard: scorecard, now: now)
-            guard violations.isEmpty else {
-                outcomes.append(.rejected(violations))
+        outcomes.reserveCapacity(prepared.count)
+        for record in prepared {
+            guard case .success(var ready) = record else {
+                if case .failure(.invalid(let violations)) = record { outcomes.append(.rejected(violations)) }
+                else { outcomes.append(.rejected([DomainViolation("evaluation", "could not be prepared")])) }
                 continue
             }
-            let digest = evaluation.contentDigest
+            if ready.timeZone != calendar.timeZoneIdentifier {
+                ready.day = calendar.localDate(unixMilliseconds: ready.evaluation.callStartedAt)
+            }
+            let evaluation = ready.evaluation
             try latest.bind([.text(evaluation.evaluationID)])
-            let stored = try latest.step() ? StoredRevision(revision: latest.int(at: 0), contentDigest: latest.int64(at: 1)) : nil
+            var stored: StoredRevision?
+            var storedCounting: (month: Int, total: Double)?
+            if try latest.step() {
+                stored = StoredRevision(revision: latest.int(at: 0), contentDigest: latest.int64(at: 1))
+                if latest.int(at: 2) == 1 { storedCounting = (latest.int(at: 3), latest.double(at: 4)) }
+            }
             try latest.reset()
-            let outcome = RevisionDecision.outcome(for: evaluation, digest: digest, stored: stored)
-            if outcome == .replaced {
+            let outcome = RevisionDecision.outcome(for: evaluation, digest: ready.digest, stored: stored)
+            if outcome == .replaced, let storedCounting {
                 try retire.run([.text(evaluation.evaluationID)])
+                totals.remove(month: storedCounting.month, agent: evaluation.agentID, total: storedCounting.total)
             }
             if outcome == .accepted || outcome == .replaced {
-                let day = calendar.localDate(unixMilliseconds: evaluation.callStartedAt)
+                let month = ready.day.yearMonth.index
                 try insert.bind(.text(evaluation.evaluationID), at: 1)
                 try insert.bind(evaluation.revision, at: 2)
                 try insert.bind(evaluation.agentID, at: 3)
@@ -245,28 +255,34 @@ struct IntakeRepository: Sendable {
                 try insert.bind(evaluation.scorecardVersion, at: 9)
                 try insert.bind(evaluation.totalScore, at: 10)
                 try insert.bind(evaluation.channel?.rawValue ?? 0, at: 11)
-                try insert.bind(ItemsBlob.encode(evaluation.items), at: 12)
-                try insert.bind(digest, at: 13)
-                try insert.bind(day.dayNumber, at: 14)
-                try insert.bind(day.yearMonth.index, at: 15)
+                try insert.bind(ready.items, at: 12)
+                try insert.bind(ready.digest, at: 13)
+                try insert.bind(ready.day.dayNumber, at: 14)
+                try insert.bind(month, at: 15)
                 try insert.bind(now, at: 16)
                 try insert.run()
+                totals.add(month: month, agent: evaluation.agentID, total: evaluation.totalScore)
             }
             outcomes.append(outcome)
         }
+        try totals.apply(db)
         return outcomes
     }
 
     /// Voids the counting revision of an evaluation (or reports it void already).
     func void(_ evaluationID: String, reason: Int, note: String, caller: String, now: Int64, _ db: SQLiteConnection) throws -> (alreadyVoid: Bool, revision: Int) {
         let rows = try db.query(
-            "SELECT revision, counting FROM evaluations WHERE evaluation_id = ? ORDER BY revision DESC LIMIT 1", [.text(evaluationID)]
-        ) { ($0.int(at: 0), $0.int(at: 1) == 1) }
-        guard let (revision, counting) = rows.first else {
+            "SELECT revision, counting, agent_id, local_month, total FROM evaluations WHERE evaluation_id = ? ORDER BY revision DESC LIMIT 1",
+            [.text(evaluationID)]
+        ) { ($0.int(at: 0), $0.int(at: 1) == 1, $0.text(at: 2), $0.int(at: 3), $0.double(at: 4)) }
+        guard let (revision, counting, agent, month, total) = rows.first else {
             throw IntakeError.notFound("evaluation \(evaluationID) is not stored")
         }
         guard counting else { return (true, revision) }
         try db.run("UPDATE evaluations SET counting = 0 WHERE evaluation_id = ? AND revision = ?", [.text(evaluationID), .integer(Int64(revision))])
+        var totals = MonthTotals()
+        totals.remove(month: month, agent: agent, total: total)
+        try totals.apply(db)
         try db.run("INSERT OR REPLACE INTO evaluation_voids (evaluation_id, revision, reason, note, caller, voided_ms) VALUES (?, ?, ?, ?, ?, ?)",
                    [.text(evaluationID), .integer(Int64(revision)), .integer(Int64(reason)), .text(note), .text(caller), .integer(now)])
         return (false, revision)
@@ -298,11 +314,12 @@ struct IntakeRepository: Sendable {
 
     // MARK: Scores
 
-    /// Per-agent statistics of the counting evaluations of a month.
+    /// Per-agent statistics of the counting evaluations of a month, from the running totals
+    /// (a month close reads 10,000 rows, not a million).
     func monthStatistics(_ month: YearMonth, _ db: SQLiteConnection) throws -> [String: ScoreStatistics] {
         var result: [String: ScoreStatistics] = [:]
         let rows = try db.query(
-            "SELECT agent_id, COUNT(*), SUM(total), SUM(total * total) FROM evaluations WHERE counting = 1 AND local_month = ? GROUP BY agent_id",
+            "SELECT agent_id, count, total_sum, total_sum_of_squares FROM agent_month_totals WHERE month = ? AND count > 0",
             [.integer(Int64(month.index))]
         ) { ($0.text(at: 0), ScoreStatistics(count: $0.int(at: 1), sum: $0.double(at: 2), sumOfSquares: $0.double(at: 3))) }
         for (agent, statistics) in rows { result[agent] = statistics }
@@ -485,5 +502,36 @@ struct IntakeRepository: Sendable {
             """, [.integer(Int64(week.monday.dayNumber)), .text(agentID), .text(authorID), .text(text), .integer(now), .integer(now)])
         return try db.query("SELECT first_submitted_ms FROM watch_summaries WHERE week_monday = ? AND agent_id = ?",
                             [.integer(Int64(week.monday.dayNumber)), .text(agentID)]) { $0.int64(at: 0) }.first ?? now
+    }
+}
+
+/// Changes to the per-agent monthly totals made by one unit of work, applied as one upsert
+/// per agent and month rather than one per evaluation.
+struct MonthTotals {
+    private struct Key: Hashable {
+        var month: Int
+        var agent: String
+    }
+
+    private var deltas: [Key: ScoreStatistics.Delta] = [:]
+
+    mutating func add(month: Int, agent: String, total: Double) {
+        deltas[Key(month: month, agent: agent), default: .init()].add(total)
+    }
+
+    mutating func remove(month: Int, agent: String, total: Double) {
+        deltas[Key(month: month, agent: agent), default: .init()].remove(total)
+    }
+
+    func apply(_ db: SQLiteConnection) throws {
+        guard !deltas.isEmpty else { return }
+        let upsert = try db.statement("""
+            INSERT INTO agent_month_totals (month, agent_id, count, total_sum, total_sum_of_squares) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (month, agent_id) DO UPDATE SET count = count + excluded.count, total_sum = total_sum + excluded.total_sum,
+                total_sum_of_squares = total_sum_of_squares + excluded.total_sum_of_squares
+            """)
+        for (key, delta) in deltas {
+            try upsert.run([.integer(Int64(key.month)), .text(key.agent), .integer(Int64(delta.count)), .real(delta.sum), .real(delta.sumOfSquares)])
+        }
     }
 }

@@ -154,6 +154,21 @@ enum IntakeSchema {
                     PRIMARY KEY (week_monday, agent_id)
                 ) WITHOUT ROWID;
                 """),
+        Migration(
+            version: 3, name: "running monthly totals per agent",
+            sql: """
+                CREATE TABLE agent_month_totals (
+                    month INTEGER NOT NULL,
+                    agent_id TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    total_sum REAL NOT NULL,
+                    total_sum_of_squares REAL NOT NULL,
+                    PRIMARY KEY (month, agent_id)
+                ) WITHOUT ROWID;
+                INSERT INTO agent_month_totals (month, agent_id, count, total_sum, total_sum_of_squares)
+                    SELECT local_month, agent_id, COUNT(*), SUM(total), SUM(total * total)
+                    FROM evaluations WHERE counting = 1 GROUP BY local_month, agent_id;
+                """),
     ]
 }
 
