@@ -207,7 +207,11 @@ struct IntakeRepository: Sendable {
     /// Stores prepared records in the caller's transaction: each one decided against what is
     /// stored (duplicate, correction, stale), the monthly totals kept in step.
     func store(_ prepared: [Result<PreparedEvaluation, IntakeError>], now: Int64, _ db: SQLiteConnection) throws -> [RecordOutcome] {
-        let calendar = try requireCalendar(db)
+        guard let zone = try db.query("SELECT time_zone FROM center_calendar WHERE singleton = 1", [], row: { $0.text(at: 0) }).first else {
+            throw IntakeError.precondition("calendar", "no calendar is imported; import the center's calendar (PutCalendar) first")
+        }
+        // Prepared under another time zone (a PutCalendar committed in between): place the calls again.
+        let replacementZone = prepared.contains { (try? $0.get().timeZone).map { $0 != zone } ?? false } ? TimeZone(identifier: zone) : nil
         let latest = try db.statement(
             "SELECT revision, digest, counting, local_month, total FROM evaluations WHERE evaluation_id = ? ORDER BY revision DESC LIMIT 1")
         let retire = try db.statement("UPDATE evaluations SET counting = 0 WHERE evaluation_id = ? AND counting = 1")
@@ -225,8 +229,8 @@ struct IntakeRepository: Sendable {
                 else { outcomes.append(.rejected([DomainViolation("evaluation", "could not be prepared")])) }
                 continue
             }
-            if ready.timeZone != calendar.timeZoneIdentifier {
-                ready.day = calendar.localDate(unixMilliseconds: ready.evaluation.callStartedAt)
+            if ready.timeZone != zone, let replacementZone {
+                ready.day = CenterCalendar.localDate(unixMilliseconds: ready.evaluation.callStartedAt, in: replacementZone)
             }
             let evaluation = ready.evaluation
             try latest.bind([.text(evaluation.evaluationID)])
