@@ -77,6 +77,7 @@ extension HealthCheckRequest: WireSampled {
 }
 
 public struct HealthCheckResponse: Sendable, Hashable {
+    /// Whether the named service is served (SERVICE_UNKNOWN when this process does not serve it).
     public var status: ServingStatus
     /// The service this process serves, e.g. "training.v1.ScoringIntake".
     public var service: String
@@ -262,6 +263,8 @@ extension CallMetadata: WireSampled {
 /// Absent: the server's default timeout applies. Zero: the call is already late and is
 /// answered DEADLINE_EXCEEDED without running.
 public struct Timeout: Sendable, Hashable {
+    /// Milliseconds from when the server has read the request frame. 0: answered
+    /// DEADLINE_EXCEEDED without running; above 3,600,000: capped to 3,600,000 (one hour).
     public var milliseconds: UInt64
 
     public init(milliseconds: UInt64 = 0) {
@@ -410,6 +413,7 @@ extension Violation: WireSampled {
 
 /// The outcome of a call.
 public struct Status: Sendable, Hashable {
+    /// The outcome's code; OK (0) when the call succeeded. An absent Status reads as OK.
     public var code: StatusCode
     /// For a person to read; never parsed by clients.
     public var message: String
@@ -466,7 +470,9 @@ extension Status: WireSampled {
 /// The answer to one call. A frame with call_id 0 concerns the connection, not a call:
 /// the server could not read a call id (oversize or undecodable frame).
 public struct ResponseFrame: Sendable, Hashable {
+    /// The request's call_id; 0 for a connection-level error that belongs to no call.
     public var callId: UInt64
+    /// The outcome; absent or empty means OK.
     public var status: Status?
     /// The encoded response message; empty unless status.code is OK.
     public var payload: [UInt8]
@@ -521,11 +527,15 @@ public enum RecordOutcome: Int32, Sendable, Hashable, CaseIterable {
     case unspecified = 0
     /// Stored; it counts.
     case accepted = 1
-    /// The same id and revision with the same content is already stored: nothing changed.
+    /// Identical to what is stored (evaluations: same id, revision and content; roster: the
+    /// same facts as the newest version; metrics and KPIs: the same definition or value):
+    /// nothing changed.
     case duplicate = 2
-    /// A newer revision (or a changed roster entry or KPI value) replaced the stored one, which stays in history.
+    /// A newer revision or a changed roster entry replaced the stored one, which stays in
+    /// history; a changed metric definition or KPI value overwrites the stored one (no history).
     case replaced = 3
-    /// Older than the stored revision: ignored.
+    /// Older than what is stored (evaluations: a lower revision; roster: effective before the
+    /// newest version): ignored.
     case stale = 4
     /// Not stored; violations say why.
     case rejected = 5
@@ -544,9 +554,11 @@ public enum RecordOutcome: Int32, Sendable, Hashable, CaseIterable {
 }
 
 public enum AgentStatus: Int32, Sendable, Hashable, CaseIterable {
+    /// Not a status: a roster entry with it is REJECTED.
     case unspecified = 0
     /// A new hire in onboarding: takes no calls, is not tiered, not floor coverage.
     case onboarding = 1
+    /// Working on the floor: tiered at month end.
     case inService = 2
     /// Has left; left_on says when. Kept for retention figures.
     case left = 3
@@ -563,6 +575,7 @@ public enum AgentStatus: Int32, Sendable, Hashable, CaseIterable {
 }
 
 public enum MetricDirection: Int32, Sendable, Hashable, CaseIterable {
+    /// Not a direction: a definition with it is REJECTED.
     case unspecified = 0
     /// CSAT, first-contact resolution.
     case higherIsBetter = 1
@@ -580,12 +593,13 @@ public enum MetricDirection: Int32, Sendable, Hashable, CaseIterable {
 }
 
 public enum MetricAggregation: Int32, Sendable, Hashable, CaseIterable {
+    /// Not an aggregation: a definition with it is REJECTED.
     case unspecified = 0
     /// Average of the samples (handle time).
     case mean = 1
-    /// Total (complaints).
+    /// Total (complaints). Samples must be >= 0.
     case sum = 2
-    /// A ratio in [0, 1] averaged over the period (resolution rate).
+    /// A ratio in [0, 1] averaged over the period (resolution rate). Samples must be in [0, 1].
     case rate = 3
 
     /// The name the value has in the .proto file, as a client in another language sees it.
@@ -600,7 +614,9 @@ public enum MetricAggregation: Int32, Sendable, Hashable, CaseIterable {
 }
 
 public enum DayKind: Int32, Sendable, Hashable, CaseIterable {
+    /// Not a kind: PutCalendar answers INVALID_ARGUMENT for it.
     case unspecified = 0
+    /// Worked.
     case workingDay = 1
     /// An ordinary weekend day.
     case restDay = 2
@@ -623,6 +639,7 @@ public enum DayKind: Int32, Sendable, Hashable, CaseIterable {
 
 /// The channel a scored contact came through.
 public enum ContactChannel: Int32, Sendable, Hashable, CaseIterable {
+    /// Not a channel: an evaluation with it is REJECTED.
     case unspecified = 0
     case voice = 1
     case chat = 2
@@ -640,9 +657,13 @@ public enum ContactChannel: Int32, Sendable, Hashable, CaseIterable {
 }
 
 public enum VoidReason: Int32, Sendable, Hashable, CaseIterable {
+    /// Not a reason: VoidEvaluation answers INVALID_ARGUMENT for it.
     case unspecified = 0
+    /// The agent's dispute of the score was upheld.
     case disputeUpheld = 1
+    /// Removed after a calibration session.
     case calibration = 2
+    /// Scored against the wrong agent.
     case wrongAgent = 3
 
     /// The name the value has in the .proto file, as a client in another language sees it.
@@ -659,8 +680,11 @@ public enum VoidReason: Int32, Sendable, Hashable, CaseIterable {
 public enum GroupBy: Int32, Sendable, Hashable, CaseIterable {
     /// The whole center.
     case unspecified = 0
+    /// By team_id.
     case team = 1
+    /// By department.
     case department = 2
+    /// By site.
     case site = 3
 
     /// The name the value has in the .proto file, as a client in another language sees it.
@@ -675,6 +699,7 @@ public enum GroupBy: Int32, Sendable, Hashable, CaseIterable {
 }
 
 public enum Tier: Int32, Sendable, Hashable, CaseIterable {
+    /// No tier; as a filter: all tiers.
     case unspecified = 0
     /// 提升型: next month only new-business and new-campaign trainings are mandatory.
     case advanced = 1
@@ -701,9 +726,9 @@ public enum SummaryState: Int32, Sendable, Hashable, CaseIterable {
     case unspecified = 0
     /// Not written, due date not passed or passed.
     case missing = 1
-    /// Written by the end of the due date.
+    /// First written by the end of the due date (center's calendar).
     case onTime = 2
-    /// Written after the due date.
+    /// First written after the due date.
     case late = 3
 
     /// The name the value has in the .proto file, as a client in another language sees it.
@@ -720,10 +745,14 @@ public enum SummaryState: Int32, Sendable, Hashable, CaseIterable {
 public struct RecordResult: Sendable, Hashable {
     /// Position of the record in the request (0-based).
     public var index: UInt32
-    /// The record's own id (evaluation id, agent id, metric id…), echoed for matching.
+    /// The record's own id, echoed for matching: the evaluation id (SubmitEvaluations), the
+    /// agent id (UpsertRoster and SubmitKpiSamples) or the metric id (PutMetricDefinitions).
+    /// As sent, even when it is invalid.
     public var id: String
+    /// What happened to the record; never RECORD_OUTCOME_UNSPECIFIED.
     public var outcome: RecordOutcome
-    /// For REJECTED: the fields of this record and why (subjects are relative to the record).
+    /// For REJECTED: the fields of this record and why (subjects are relative to the record,
+    /// e.g. "items[2].score", not "evaluations[7].items[2].score"). Empty otherwise.
     public var violations: [Violation]
 
     public init(index: UInt32 = 0, id: String = "", outcome: RecordOutcome = .unspecified, violations: [Violation] = []) {
@@ -773,11 +802,17 @@ extension RecordResult: WireSampled {
 
 /// The answer to every batch method.
 public struct BatchResponse: Sendable, Hashable {
+    /// One per input record, in input order.
     public var results: [RecordResult]
+    /// Number of results that are ACCEPTED.
     public var accepted: UInt32
+    /// Number of results that are DUPLICATE.
     public var duplicate: UInt32
+    /// Number of results that are REPLACED.
     public var replaced: UInt32
+    /// Number of results that are STALE.
     public var stale: UInt32
+    /// Number of results that are REJECTED.
     public var rejected: UInt32
 
     public init(results: [RecordResult] = [], accepted: UInt32 = 0, duplicate: UInt32 = 0, replaced: UInt32 = 0, stale: UInt32 = 0, rejected: UInt32 = 0) {
@@ -833,22 +868,31 @@ extension BatchResponse: WireSampled {
 
 /// One agent as the roster says on effective_date. Every change is kept with its
 /// effective date, so that a month is grouped by the team an agent belonged to then.
+/// In responses every field is as stored; effective_date is always set.
 public struct RosterEntry: Sendable, Hashable {
-    /// The QA system's agent id. 1-64 characters.
+    /// The QA system's agent id. Required, 1-64 characters, no control characters.
     public var agentId: String
+    /// Display name. Required, 1-200 characters, no control characters.
     public var name: String
+    /// Required, 1-64 characters, no control characters.
     public var teamId: String
+    /// The team leader's id. Required, 1-64 characters, no control characters.
     public var teamLeaderId: String
+    /// Required, 1-200 characters, no control characters.
     public var department: String
+    /// Required, 1-200 characters, no control characters.
     public var site: String
-    /// Optional.
+    /// Optional, at most 200 characters.
     public var queue: String
-    /// YYYY-MM-DD.
+    /// YYYY-MM-DD. Required.
     public var hireDate: String
+    /// Required (not AGENT_STATUS_UNSPECIFIED).
     public var status: AgentStatus
-    /// YYYY-MM-DD; required when status is LEFT, empty otherwise.
+    /// YYYY-MM-DD, not before hire_date; required when status is LEFT, must be empty otherwise.
+    /// An agent whose LEFT version has a later left_on counts as in service before that day.
     public var leftOn: String
-    /// YYYY-MM-DD from which this entry holds; empty: today on the center's calendar.
+    /// YYYY-MM-DD from which this entry holds (may be in the future). Optional: empty means
+    /// today on the center's calendar (today in UTC while no calendar is imported).
     public var effectiveDate: String
 
     public init(agentId: String = "", name: String = "", teamId: String = "", teamLeaderId: String = "", department: String = "", site: String = "", queue: String = "", hireDate: String = "", status: AgentStatus = .unspecified, leftOn: String = "", effectiveDate: String = "") {
@@ -914,10 +958,13 @@ extension RosterEntry: WireSampled {
     }
 }
 
-/// 1 to 10,000 entries. Outcomes: ACCEPTED (a new agent), REPLACED (a change, kept as a
-/// new version), DUPLICATE (identical to the version in force), STALE (effective before
-/// the newest stored version), REJECTED.
+/// 1 to 10,000 entries (INVALID_ARGUMENT otherwise, nothing stored). Each entry is compared
+/// with the agent's newest stored version. Outcomes: ACCEPTED (a new agent), REPLACED (a
+/// change of any field, kept as a new version, effective on or after the newest version),
+/// DUPLICATE (the same facts as the newest version, whatever the effective date), STALE
+/// (effective before the newest stored version), REJECTED (violations).
 public struct UpsertRosterRequest: Sendable, Hashable {
+    /// The entries, processed in order (a later entry for the same agent sees the earlier one).
     public var agents: [RosterEntry]
 
     public init(agents: [RosterEntry] = []) {
@@ -957,8 +1004,11 @@ extension UpsertRosterRequest: WireSampled {
 }
 
 public struct GetAgentRequest: Sendable, Hashable {
+    /// Required (INVALID_ARGUMENT when empty); an agent id as stored.
     public var agentId: String
-    /// YYYY-MM-DD: the version in force that day. Empty: the newest version.
+    /// YYYY-MM-DD: the version in force that day (before the first version's effective date
+    /// but on or after the hire date: the first version; before both: NOT_FOUND).
+    /// Optional; empty: the newest version.
     public var asOf: String
 
     public init(agentId: String = "", asOf: String = "") {
@@ -998,8 +1048,9 @@ extension GetAgentRequest: WireSampled {
 }
 
 public struct GetAgentResponse: Sendable, Hashable {
+    /// The version asked for (as_of), or the newest.
     public var agent: RosterEntry?
-    /// Every stored version, oldest first.
+    /// Every stored version, oldest first (by effective date, then by when it was stored).
     public var history: [RosterEntry]
 
     public init(agent: RosterEntry? = nil, history: [RosterEntry] = []) {
@@ -1046,14 +1097,17 @@ extension GetAgentResponse: WireSampled {
 }
 
 public struct Criterion: Sendable, Hashable {
-    /// e.g. "standard_phrasing", "service_warmth".
+    /// e.g. "standard_phrasing", "service_warmth". Required, 1-64 characters, no control
+    /// characters, unique within the scorecard.
     public var criterionId: String
+    /// Display name. Optional, at most 200 characters.
     public var name: String
-    /// > 0.
+    /// The line's maximum, in points. Required: finite and > 0.
     public var maxScore: Double
-    /// >= 0; used when the total is the weighted sum.
+    /// Finite, >= 0; used when the total is the weighted sum. Default 0.
     public var weight: Double
-    /// A critical line (compliance): failing it fails the call in most QA policies.
+    /// A critical line (compliance): failing it fails the call in most QA policies. Stored
+    /// for reference only: the intake neither checks nor applies it.
     public var critical: Bool
 
     public init(criterionId: String = "", name: String = "", maxScore: Double = 0, weight: Double = 0, critical: Bool = false) {
@@ -1102,13 +1156,17 @@ extension Criterion: WireSampled {
 }
 
 public struct Scorecard: Sendable, Hashable {
+    /// Required, 1-128 characters, no control characters.
     public var scorecardId: String
-    /// >= 1. A version, once stored, never changes.
+    /// Required, >= 1. A version, once stored, never changes.
     public var version: UInt32
+    /// Display name. Optional, at most 200 characters.
     public var name: String
     /// 1 to 100, unique ids.
     public var criteria: [Criterion]
-    /// When true, an evaluation's total must equal sum(weight * score) of its items (within 0.01).
+    /// When true, an evaluation of this version that lists items must list every criterion,
+    /// and its total must equal sum(weight * score) of its items (within 0.01). Evaluations
+    /// without items are not checked.
     public var totalIsWeightedSum: Bool
 
     public init(scorecardId: String = "", version: UInt32 = 0, name: String = "", criteria: [Criterion] = [], totalIsWeightedSum: Bool = false) {
@@ -1160,8 +1218,10 @@ extension Scorecard: WireSampled {
 }
 
 /// OK when stored or identical to the stored version; ALREADY_EXISTS when the same id and
-/// version is stored with different content; INVALID_ARGUMENT naming the field.
+/// version is stored with different content; INVALID_ARGUMENT naming the field
+/// ("scorecard" when absent, else "scorecard.<field>", e.g. "scorecard.criteria[2].max_score").
 public struct PutScorecardRequest: Sendable, Hashable {
+    /// Required.
     public var scorecard: Scorecard?
 
     public init(scorecard: Scorecard? = nil) {
@@ -1202,7 +1262,7 @@ extension PutScorecardRequest: WireSampled {
 }
 
 public struct PutScorecardResponse: Sendable, Hashable {
-    /// False when the identical version was already stored.
+    /// True when this call stored the version; false when the identical version was already stored.
     public var created: Bool
 
     public init(created: Bool = false) {
@@ -1239,11 +1299,15 @@ extension PutScorecardResponse: WireSampled {
 }
 
 public struct MetricDefinition: Sendable, Hashable {
-    /// e.g. "aht_seconds", "csat", "fcr", "complaints".
+    /// e.g. "aht_seconds", "csat", "fcr", "complaints". Required, 1-64 characters, no control characters.
     public var metricId: String
+    /// Display name. Required, 1-200 characters, no control characters.
     public var name: String
+    /// e.g. "seconds", "%". Optional, at most 64 characters.
     public var unit: String
+    /// Required (not METRIC_DIRECTION_UNSPECIFIED).
     public var direction: MetricDirection
+    /// Required (not METRIC_AGGREGATION_UNSPECIFIED).
     public var aggregation: MetricAggregation
 
     public init(metricId: String = "", name: String = "", unit: String = "", direction: MetricDirection = .unspecified, aggregation: MetricAggregation = .unspecified) {
@@ -1291,8 +1355,11 @@ extension MetricDefinition: WireSampled {
     }
 }
 
-/// Outcomes per metric: ACCEPTED (new), REPLACED (changed), DUPLICATE, REJECTED.
+/// 1 to 1,000 definitions (INVALID_ARGUMENT otherwise, nothing stored). Outcomes per
+/// metric: ACCEPTED (new), REPLACED (changed: the stored definition is overwritten),
+/// DUPLICATE (identical), REJECTED (violations). Never STALE.
 public struct PutMetricDefinitionsRequest: Sendable, Hashable {
+    /// The definitions, processed in order.
     public var metrics: [MetricDefinition]
 
     public init(metrics: [MetricDefinition] = []) {
@@ -1332,10 +1399,11 @@ extension PutMetricDefinitionsRequest: WireSampled {
 }
 
 public struct CalendarDay: Sendable, Hashable {
-    /// YYYY-MM-DD.
+    /// YYYY-MM-DD. Required; in PutCalendar, within the request's year and listed once.
     public var date: String
+    /// Required (not DAY_KIND_UNSPECIFIED).
     public var kind: DayKind
-    /// e.g. "National Day".
+    /// e.g. "National Day". Optional, at most 200 characters; GetCalendar returns it.
     public var name: String
 
     public init(date: String = "", kind: DayKind = .unspecified, name: String = "") {
@@ -1380,10 +1448,14 @@ extension CalendarDay: WireSampled {
 /// Imports one year. Days not listed follow the weekday rule (Monday-Friday working,
 /// Saturday-Sunday rest); list holidays and make-up working days. Replaces what was
 /// stored for that year. The time zone (an IANA name such as "Asia/Shanghai") is the
-/// center's: it decides which month and week every call belongs to.
+/// center's: it decides which month and week every call belongs to. It is one for all
+/// years, and can change only while no evaluation is stored.
 public struct PutCalendarRequest: Sendable, Hashable {
+    /// IANA time zone name known to the server, e.g. "Asia/Shanghai". Required.
     public var timeZone: String
+    /// 1900 to 2200. Required.
     public var year: UInt32
+    /// The exceptions to the weekday rule: each date in `year`, at most once. May be empty.
     public var days: [CalendarDay]
 
     public init(timeZone: String = "", year: UInt32 = 0, days: [CalendarDay] = []) {
@@ -1429,7 +1501,7 @@ extension PutCalendarRequest: WireSampled {
 }
 
 public struct PutCalendarResponse: Sendable, Hashable {
-    /// In the year, after the exceptions.
+    /// In the year, after the exceptions (WORKING_DAY and MAKEUP_WORKING_DAY).
     public var workingDays: UInt32
 
     public init(workingDays: UInt32 = 0) {
@@ -1466,9 +1538,10 @@ extension PutCalendarResponse: WireSampled {
 }
 
 public struct GetCalendarRequest: Sendable, Hashable {
-    /// YYYY-MM-DD, inclusive.
+    /// YYYY-MM-DD, inclusive. Required.
     public var fromDate: String
-    /// YYYY-MM-DD, inclusive; at most 400 days after from_date.
+    /// YYYY-MM-DD, inclusive. Required; not before from_date, at most 400 days after it.
+    /// Every year of the range must be imported.
     public var toDate: String
 
     public init(fromDate: String = "", toDate: String = "") {
@@ -1508,8 +1581,9 @@ extension GetCalendarRequest: WireSampled {
 }
 
 public struct GetCalendarResponse: Sendable, Hashable {
+    /// The center's IANA time zone.
     public var timeZone: String
-    /// Every day of the range with its kind.
+    /// Every day of the range, oldest first, with its kind and, for imported exceptions, its name.
     public var days: [CalendarDay]
 
     public init(timeZone: String = "", days: [CalendarDay] = []) {
@@ -1552,12 +1626,16 @@ extension GetCalendarResponse: WireSampled {
 }
 
 public struct ItemScore: Sendable, Hashable {
+    /// The scorecard line. Required, 1-64 characters, no control characters, unique within the
+    /// evaluation; when a scorecard is named, one of its criteria.
     public var criterionId: String
+    /// Display name. Optional, at most 200 characters.
     public var name: String
-    /// 0 <= score <= max_score.
+    /// Points. Finite, 0 <= score <= max_score.
     public var score: Double
-    /// > 0; when a scorecard is named, it must match the criterion's.
+    /// Points. Finite, > 0; when a scorecard is named, it must match the criterion's.
     public var maxScore: Double
+    /// As the QA system says; stored, not checked against the scorecard.
     public var critical: Bool
 
     public init(criterionId: String = "", name: String = "", score: Double = 0, maxScore: Double = 0, critical: Bool = false) {
@@ -1607,24 +1685,32 @@ extension ItemScore: WireSampled {
 
 /// One scored call of one agent, as the QA system sends it.
 public struct Evaluation: Sendable, Hashable {
-    /// The QA system's id. 1-128 characters.
+    /// The QA system's id. Required, 1-128 characters, no control characters.
     public var evaluationId: String
-    /// >= 1; a correction sends a higher revision.
+    /// Required, >= 1; a correction sends a higher revision.
     public var revision: UInt32
-    /// Must be on the roster (import the roster first).
+    /// Required, 1-64 characters, no control characters. Must be on the roster (import the
+    /// roster first; an evaluation racing a roster import may be REJECTED: send it again).
     public var agentId: String
+    /// The QA system's call id. Optional, at most 128 characters.
     public var callId: String
+    /// Who scored the call. Optional, at most 128 characters.
     public var evaluatorId: String
-    /// Not after scored_at, not beyond the clock skew into the future.
+    /// Required (> 0). Not after scored_at_unix_ms, at most 5 minutes (the clock skew) past the
+    /// service clock. Its local date on the center's calendar decides the call's day, week and month.
     public var callStartedAtUnixMs: Int64
+    /// When the call was scored. Required (> 0); at most 5 minutes past the service clock.
     public var scoredAtUnixMs: Int64
-    /// Optional; when set, scorecard_version must name a stored version.
+    /// Optional, at most 128 characters; when set, (scorecard_id, scorecard_version) must name a
+    /// stored version, and items must be its criteria with its maxima.
     public var scorecardId: String
+    /// Required (>= 1, a stored version) when scorecard_id is set; ignored otherwise.
     public var scorecardVersion: UInt32
-    /// 0-100.
+    /// Finite, 0-100 (points of 100).
     public var totalScore: Double
     /// Optional (QA exports of totals only); at most 100.
     public var items: [ItemScore]
+    /// Required (not CONTACT_CHANNEL_UNSPECIFIED).
     public var channel: ContactChannel
 
     public init(evaluationId: String = "", revision: UInt32 = 0, agentId: String = "", callId: String = "", evaluatorId: String = "", callStartedAtUnixMs: Int64 = 0, scoredAtUnixMs: Int64 = 0, scorecardId: String = "", scorecardVersion: UInt32 = 0, totalScore: Double = 0, items: [ItemScore] = [], channel: ContactChannel = .unspecified) {
@@ -1696,12 +1782,14 @@ extension Evaluation: WireSampled {
     }
 }
 
-/// 1 to 10,000 evaluations, stored in one transaction: once the call returns OK every
-/// ACCEPTED and REPLACED record is durable. Outcomes: ACCEPTED; DUPLICATE (same id and
-/// revision, same content); REPLACED (a higher revision: it counts, the old one stays in
-/// history); STALE (a lower revision than stored: ignored); REJECTED (violations; also
-/// the same id and revision with different content, a conflict: the stored one stays).
+/// 1 to 10,000 evaluations (INVALID_ARGUMENT otherwise), stored in one transaction: once the
+/// call returns OK every ACCEPTED and REPLACED record is durable. Outcomes, against the latest
+/// stored revision: ACCEPTED; DUPLICATE (same id and revision, same content); REPLACED (a
+/// higher revision: it counts, the old one stays in history); STALE (a lower revision than
+/// stored: ignored); REJECTED (violations; also the same id and revision with different
+/// content, a conflict: the stored one stays).
 public struct SubmitEvaluationsRequest: Sendable, Hashable {
+    /// The evaluations, processed in order.
     public var evaluations: [Evaluation]
 
     public init(evaluations: [Evaluation] = []) {
@@ -1740,11 +1828,15 @@ extension SubmitEvaluationsRequest: WireSampled {
     }
 }
 
-/// Stops an evaluation counting anywhere; it stays in history. NOT_FOUND for an unknown
-/// id; INVALID_ARGUMENT without a reason. Voiding twice is OK (already_void).
+/// Stops an evaluation's latest revision counting anywhere; it stays in history. A later,
+/// higher revision counts again. NOT_FOUND for an unknown id; INVALID_ARGUMENT without a
+/// reason. Voiding twice is OK (already_void).
 public struct VoidEvaluationRequest: Sendable, Hashable {
+    /// Required, 1-128 characters, no control characters.
     public var evaluationId: String
+    /// Required (not VOID_REASON_UNSPECIFIED).
     public var reason: VoidReason
+    /// Free text stored with the void. Optional, at most 2,000 characters.
     public var note: String
 
     public init(evaluationId: String = "", reason: VoidReason = .unspecified, note: String = "") {
@@ -1787,8 +1879,9 @@ extension VoidEvaluationRequest: WireSampled {
 }
 
 public struct VoidEvaluationResponse: Sendable, Hashable {
+    /// True when the latest revision was already void: nothing changed.
     public var alreadyVoid: Bool
-    /// The revision that was voided.
+    /// The revision that was voided (the latest stored).
     public var revision: UInt32
 
     public init(alreadyVoid: Bool = false, revision: UInt32 = 0) {
@@ -1828,14 +1921,15 @@ extension VoidEvaluationResponse: WireSampled {
 }
 
 public struct KpiSample: Sendable, Hashable {
+    /// Required, 1-64 characters, no control characters; must be on the roster.
     public var agentId: String
-    /// A defined metric.
+    /// A defined metric. Required, 1-64 characters, no control characters.
     public var metricId: String
-    /// YYYY-MM-DD, inclusive.
+    /// YYYY-MM-DD, inclusive. Required.
     public var periodStart: String
-    /// YYYY-MM-DD, inclusive, not before period_start.
+    /// YYYY-MM-DD, inclusive, not before period_start. Required.
     public var periodEnd: String
-    /// Finite; in [0, 1] for RATE metrics; >= 0 for SUM metrics.
+    /// In the metric's unit. Finite; in [0, 1] for RATE metrics; >= 0 for SUM metrics.
     public var value: Double
 
     public init(agentId: String = "", metricId: String = "", periodStart: String = "", periodEnd: String = "", value: Double = 0) {
@@ -1883,9 +1977,11 @@ extension KpiSample: WireSampled {
     }
 }
 
-/// 1 to 10,000 samples. The key is (agent, metric, period): the same value again is
-/// DUPLICATE, a different value REPLACED.
+/// 1 to 10,000 samples (INVALID_ARGUMENT otherwise). The key is (agent, metric, period):
+/// new is ACCEPTED, the same value again DUPLICATE, a different value REPLACED (overwritten,
+/// no history); invalid samples REJECTED. Never STALE.
 public struct SubmitKpiSamplesRequest: Sendable, Hashable {
+    /// The samples, processed in order.
     public var samples: [KpiSample]
 
     public init(samples: [KpiSample] = []) {
@@ -1925,10 +2021,13 @@ extension SubmitKpiSamplesRequest: WireSampled {
 }
 
 public struct CriterionAverage: Sendable, Hashable {
+    /// The criterion, as the evaluation items name it.
     public var criterionId: String
+    /// As the first evaluation item with this criterion named it.
     public var name: String
     /// Mean of score / max_score, in percent (0-100).
     public var average: Double
+    /// Evaluation items scored on this criterion.
     public var count: UInt32
 
     public init(criterionId: String = "", name: String = "", average: Double = 0, count: UInt32 = 0) {
@@ -1974,10 +2073,15 @@ extension CriterionAverage: WireSampled {
 }
 
 public struct EvaluationSummary: Sendable, Hashable {
+    /// The QA system's id.
     public var evaluationId: String
+    /// The counting revision.
     public var revision: UInt32
+    /// Milliseconds since the Unix epoch (UTC).
     public var callStartedAtUnixMs: Int64
+    /// 0-100.
     public var totalScore: Double
+    /// VOICE, CHAT or EMAIL.
     public var channel: ContactChannel
 
     public init(evaluationId: String = "", revision: UInt32 = 0, callStartedAtUnixMs: Int64 = 0, totalScore: Double = 0, channel: ContactChannel = .unspecified) {
@@ -2026,10 +2130,14 @@ extension EvaluationSummary: WireSampled {
 }
 
 /// The counting evaluations (latest revision, not void) of an agent whose call started
-/// within [from_date, to_date] on the center's calendar. NOT_FOUND for an unknown agent.
+/// within [from_date, to_date] on the center's calendar. NOT_FOUND for an unknown agent;
+/// INVALID_ARGUMENT for a missing agent_id or a bad range.
 public struct GetAgentScoresRequest: Sendable, Hashable {
+    /// Required (not checked otherwise).
     public var agentId: String
+    /// YYYY-MM-DD, inclusive. Required.
     public var fromDate: String
+    /// YYYY-MM-DD, inclusive. Required; not before from_date, at most 3,660 days after it.
     public var toDate: String
 
     public init(agentId: String = "", fromDate: String = "", toDate: String = "") {
@@ -2072,13 +2180,17 @@ extension GetAgentScoresRequest: WireSampled {
 }
 
 public struct GetAgentScoresResponse: Sendable, Hashable {
+    /// As asked.
     public var agentId: String
+    /// Counting evaluations in the range.
     public var count: UInt32
+    /// Mean total_score (0-100), rounded to 4 decimals; 0 without evaluations.
     public var average: Double
     /// Of the mean; 0 with fewer than 2 evaluations.
     public var standardError: Double
+    /// Every criterion scored in the range (from the items), by criterion_id.
     public var criteria: [CriterionAverage]
-    /// Oldest first.
+    /// Oldest first (by call start, then id).
     public var evaluations: [EvaluationSummary]
 
     public init(agentId: String = "", count: UInt32 = 0, average: Double = 0, standardError: Double = 0, criteria: [CriterionAverage] = [], evaluations: [EvaluationSummary] = []) {
@@ -2135,10 +2247,13 @@ extension GetAgentScoresResponse: WireSampled {
     }
 }
 
-/// Averages of a month's counting evaluations, grouped by where each agent was in the
-/// roster on the evaluation's day.
+/// Averages of a month's counting evaluations, grouped by the roster version of each agent
+/// in force on the month's last day (the previous month's figures by its own last day).
+/// INVALID_ARGUMENT for a malformed month.
 public struct GetMonthlyAveragesRequest: Sendable, Hashable {
+    /// YYYY-MM. Required.
     public var month: String
+    /// Optional; GROUP_BY_UNSPECIFIED: one group, the whole center.
     public var groupBy: GroupBy
 
     public init(month: String = "", groupBy: GroupBy = .unspecified) {
@@ -2178,16 +2293,22 @@ extension GetMonthlyAveragesRequest: WireSampled {
 }
 
 public struct GroupAverage: Sendable, Hashable {
-    /// Team id, department or site; "center" for the whole center.
+    /// Team id, department or site; "center" for the whole center; "unknown" for agents the
+    /// roster does not place on the month's last day (hired after it).
     public var group: String
+    /// Agents with counting evaluations in the month.
     public var agents: UInt32
+    /// Counting evaluations in the month.
     public var count: UInt32
+    /// Mean total_score of all the group's evaluations, rounded to 4 decimals.
     public var average: Double
+    /// Of that mean; 0 with fewer than 2 evaluations.
     public var standardError: Double
     /// The group had evaluations the month before.
     public var hasPrevious: Bool
+    /// The previous month's average; 0 without has_previous.
     public var previousAverage: Double
-    /// average - previous_average.
+    /// average - previous_average; 0 without has_previous.
     public var change: Double
 
     public init(group: String = "", agents: UInt32 = 0, count: UInt32 = 0, average: Double = 0, standardError: Double = 0, hasPrevious: Bool = false, previousAverage: Double = 0, change: Double = 0) {
@@ -2245,8 +2366,11 @@ extension GroupAverage: WireSampled {
 }
 
 public struct GetMonthlyAveragesResponse: Sendable, Hashable {
+    /// YYYY-MM.
     public var month: String
+    /// As asked.
     public var groupBy: GroupBy
+    /// Groups with evaluations in the month, by name; empty if none.
     public var groups: [GroupAverage]
 
     public init(month: String = "", groupBy: GroupBy = .unspecified, groups: [GroupAverage] = []) {
@@ -2292,20 +2416,22 @@ extension GetMonthlyAveragesResponse: WireSampled {
 }
 
 /// Center policy deciding next month's training tier from a monthly average. Versioned:
-/// a closed month records the version it used.
+/// a closed month records the version it used. Until one is set, the defaults (version 1)
+/// apply.
 public struct TierPolicy: Sendable, Hashable {
-    /// Set by the server.
+    /// Set by the server: 1 for the defaults, +1 per SetTierPolicy.
     public var version: UInt32
-    /// Average >= this: ADVANCED. Default 95.
+    /// Average >= this: ADVANCED. 0-100. Default 95.
     public var advancedThreshold: Double
-    /// Average < this: COACHING. Default 86.
+    /// Average < this: COACHING (and the weekly watch list). 0-100. Default 86.
     public var coachingThreshold: Double
-    /// Fewer: INSUFFICIENT_DATA. Default 4.
+    /// Fewer: INSUFFICIENT_DATA. 1-10,000. Default 4.
     public var minimumEvaluations: UInt32
-    /// The average is rounded half-up to this many decimals before comparing. Default 1.
+    /// The average is rounded half-up to this many decimals before comparing. 0-4. Default 1.
     public var roundingDecimals: UInt32
-    /// Caller that set it.
+    /// Caller that set it: its declared caller name, else "uid <peer uid>"; "default" for the defaults.
     public var setBy: String
+    /// When it was set (service clock); 0 for the defaults.
     public var setAtUnixMs: Int64
 
     public init(version: UInt32 = 0, advancedThreshold: Double = 0, coachingThreshold: Double = 0, minimumEvaluations: UInt32 = 0, roundingDecimals: UInt32 = 0, setBy: String = "", setAtUnixMs: Int64 = 0) {
@@ -2394,12 +2520,17 @@ extension GetTierPolicyRequest: WireSampled {
     }
 }
 
-/// INVALID_ARGUMENT unless 0 <= coaching_threshold <= advanced_threshold <= 100,
-/// minimum_evaluations >= 1 and rounding_decimals <= 4.
+/// Sets a new policy version; months closed before keep theirs. INVALID_ARGUMENT unless
+/// 0 <= coaching_threshold <= advanced_threshold <= 100, 1 <= minimum_evaluations <= 10,000
+/// and rounding_decimals <= 4. Not a partial update: every field is taken as sent (0 if absent).
 public struct SetTierPolicyRequest: Sendable, Hashable {
+    /// Finite, 0-100, >= coaching_threshold.
     public var advancedThreshold: Double
+    /// Finite, 0-100, <= advanced_threshold.
     public var coachingThreshold: Double
+    /// 1-10,000.
     public var minimumEvaluations: UInt32
+    /// 0-4.
     public var roundingDecimals: UInt32
 
     public init(advancedThreshold: Double = 0, coachingThreshold: Double = 0, minimumEvaluations: UInt32 = 0, roundingDecimals: UInt32 = 0) {
@@ -2445,24 +2576,35 @@ extension SetTierPolicyRequest: WireSampled {
 }
 
 public struct TierAssignment: Sendable, Hashable {
+    /// The QA system's agent id.
     public var agentId: String
+    /// As on the roster on the month's last day.
     public var name: String
     /// Where the agent was at the end of the month.
     public var teamId: String
+    /// As on the roster on the month's last day.
     public var teamLeaderId: String
+    /// As on the roster on the month's last day.
     public var department: String
+    /// As on the roster on the month's last day.
     public var site: String
+    /// Next month's tier.
     public var tier: Tier
-    /// Rounded per the policy.
+    /// Mean total_score of the month (0-100), rounded per the policy; 0 without evaluations.
     public var average: Double
+    /// Counting evaluations in the month.
     public var count: UInt32
+    /// Of the unrounded mean; 0 with fewer than 2 evaluations.
     public var standardError: Double
-    /// Within one standard error of a threshold: the tier could flip with a few more calls.
+    /// Within one standard error of a threshold (unrounded mean, at least 2 evaluations): the
+    /// tier could flip with a few more calls.
     public var borderline: Bool
-    /// COACHING only: the team leader's problem summary and coaching suggestion are due by
-    /// this date (the last working day before the 5th of next month).
+    /// COACHING only (empty otherwise), YYYY-MM-DD: the team leader's problem summary and
+    /// coaching suggestion are due by this date: the last working day on or before the 4th of
+    /// next month, or next month's first working day when the 1st to the 4th are all off.
     public var problemSummaryDue: String
-    /// In a re-close: the tier of the previous revision (TIER_UNSPECIFIED if the agent was not in it).
+    /// In a re-close: the tier of the previous revision (TIER_UNSPECIFIED if the agent was not
+    /// in it, and in revision 1).
     public var previousTier: Tier
 
     public init(agentId: String = "", name: String = "", teamId: String = "", teamLeaderId: String = "", department: String = "", site: String = "", tier: Tier = .unspecified, average: Double = 0, count: UInt32 = 0, standardError: Double = 0, borderline: Bool = false, problemSummaryDue: String = "", previousTier: Tier = .unspecified) {
@@ -2534,12 +2676,16 @@ extension TierAssignment: WireSampled {
     }
 }
 
-/// Closes a month: next month's tier for every in-service agent active in the month.
+/// Closes a month: next month's tier for every agent in service on the month's last day
+/// (with or without evaluations; onboarding agents and leavers are not tiered).
 /// FAILED_PRECONDITION if the month has not ended on the center's calendar (unless
-/// force) or no calendar is imported; INVALID_ARGUMENT for a malformed month.
+/// force), no calendar is imported, or a year the due date needs (usually next month's) is
+/// not imported; INVALID_ARGUMENT for a malformed month.
 /// Closing again makes a new revision; earlier revisions stay readable.
 public struct CloseMonthRequest: Sendable, Hashable {
+    /// YYYY-MM. Required.
     public var month: String
+    /// Close a month that has not ended yet. Default false.
     public var force: Bool
 
     public init(month: String = "", force: Bool = false) {
@@ -2579,7 +2725,9 @@ extension CloseMonthRequest: WireSampled {
 }
 
 public struct TierCount: Sendable, Hashable {
+    /// One of the four tiers.
     public var tier: Tier
+    /// Agents assigned this tier.
     public var agents: UInt32
 
     public init(tier: Tier = .unspecified, agents: UInt32 = 0) {
@@ -2619,14 +2767,20 @@ extension TierCount: WireSampled {
 }
 
 public struct CloseMonthResponse: Sendable, Hashable {
+    /// YYYY-MM, the closed month.
     public var month: String
-    /// The month the tiers are for.
+    /// YYYY-MM: the month the tiers are for (the next one).
     public var appliesToMonth: String
+    /// 1 for the first close, +1 per re-close.
     public var revision: UInt32
+    /// The tier policy version used.
     public var policyVersion: UInt32
+    /// When it was closed (service clock).
     public var closedAtUnixMs: Int64
+    /// One per tier (ADVANCED, STANDARD, COACHING, INSUFFICIENT_DATA), zeros included.
     public var counts: [TierCount]
-    /// Agents whose tier differs from the previous revision (all agents in revision 1: empty).
+    /// Empty in revision 1. From revision 2: agents whose tier differs from the previous
+    /// revision, including agents that were not in it (previous_tier TIER_UNSPECIFIED).
     public var changed: [TierAssignment]
     /// Agents in this revision.
     public var assigned: UInt32
@@ -2691,13 +2845,16 @@ extension CloseMonthResponse: WireSampled {
     }
 }
 
-/// NOT_FOUND when the month (or the revision) was never closed.
+/// NOT_FOUND when the month (or the revision) was never closed; INVALID_ARGUMENT for a
+/// malformed month.
 public struct ListTierAssignmentsRequest: Sendable, Hashable {
+    /// YYYY-MM, the closed month. Required.
     public var month: String
     /// 0: the latest.
     public var revision: UInt32
-    /// Filters; empty: all.
+    /// Filters (exact match); empty: all.
     public var teamId: String
+    /// Filter (exact match); empty: all.
     public var department: String
     /// TIER_UNSPECIFIED: all.
     public var tier: Tier
@@ -2748,11 +2905,17 @@ extension ListTierAssignmentsRequest: WireSampled {
 }
 
 public struct ListTierAssignmentsResponse: Sendable, Hashable {
+    /// YYYY-MM, the closed month.
     public var month: String
+    /// YYYY-MM, the month the tiers are for.
     public var appliesToMonth: String
+    /// The revision read.
     public var revision: UInt32
+    /// The tier policy version it used.
     public var policyVersion: UInt32
+    /// When that revision was closed.
     public var closedAtUnixMs: Int64
+    /// Those that pass the filters, by agent_id.
     public var assignments: [TierAssignment]
 
     public init(month: String = "", appliesToMonth: String = "", revision: UInt32 = 0, policyVersion: UInt32 = 0, closedAtUnixMs: Int64 = 0, assignments: [TierAssignment] = []) {
@@ -2807,17 +2970,27 @@ extension ListTierAssignmentsResponse: WireSampled {
 }
 
 public struct WatchListAgent: Sendable, Hashable {
+    /// The QA system's agent id.
     public var agentId: String
+    /// As on the roster on the week's Sunday.
     public var name: String
+    /// Mean total_score of the week (0-100), rounded to 4 decimals.
     public var average: Double
+    /// Counting evaluations in the week (at least 1).
     public var count: UInt32
+    /// Of the mean; 0 with fewer than 2 evaluations.
     public var standardError: Double
+    /// Unrounded mean within one standard error of a threshold (at least 2 evaluations).
     public var borderline: Bool
-    /// Up to three, weakest first.
+    /// Up to three, weakest first; empty without items.
     public var weakestCriteria: [CriterionAverage]
+    /// MISSING, ON_TIME or LATE, by the first submission.
     public var summaryState: SummaryState
+    /// Author of the latest text; empty when MISSING.
     public var summaryAuthorId: String
+    /// When first submitted; 0 when MISSING.
     public var summarySubmittedAtUnixMs: Int64
+    /// The latest text; empty when MISSING.
     public var summaryText: String
 
     public init(agentId: String = "", name: String = "", average: Double = 0, count: UInt32 = 0, standardError: Double = 0, borderline: Bool = false, weakestCriteria: [CriterionAverage] = [], summaryState: SummaryState = .unspecified, summaryAuthorId: String = "", summarySubmittedAtUnixMs: Int64 = 0, summaryText: String = "") {
@@ -2887,10 +3060,14 @@ extension WatchListAgent: WireSampled {
 }
 
 public struct WatchListTeam: Sendable, Hashable {
+    /// As on the roster on the week's Sunday.
     public var teamId: String
+    /// As on the roster of the team's first agent listed.
     public var teamLeaderId: String
-    /// The written summaries are due by the end of this day: 2 working days after the week.
+    /// YYYY-MM-DD: the written summaries are due by the end of this day: 2 working days after
+    /// the week.
     public var summaryDueDate: String
+    /// By agent_id.
     public var agents: [WatchListAgent]
 
     public init(teamId: String = "", teamLeaderId: String = "", summaryDueDate: String = "", agents: [WatchListAgent] = []) {
@@ -2938,12 +3115,14 @@ extension WatchListTeam: WireSampled {
     }
 }
 
-/// Last week's agents below the coaching threshold, per team. INVALID_ARGUMENT for a
-/// malformed week; FAILED_PRECONDITION without a calendar.
+/// The given week's agents whose average, rounded per the current tier policy, is below its
+/// coaching threshold (one evaluation is enough: minimum_evaluations does not apply), per
+/// team. INVALID_ARGUMENT for a malformed week; FAILED_PRECONDITION without a calendar or
+/// when the year of the due date is not imported.
 public struct GetWeeklyWatchListRequest: Sendable, Hashable {
-    /// YYYY-Www.
+    /// YYYY-Www. Required.
     public var week: String
-    /// Empty: every team.
+    /// Exact match on the team at the week's end. Empty: every team.
     public var teamId: String
 
     public init(week: String = "", teamId: String = "") {
@@ -2983,11 +3162,13 @@ extension GetWeeklyWatchListRequest: WireSampled {
 }
 
 public struct GetWeeklyWatchListResponse: Sendable, Hashable {
+    /// YYYY-Www.
     public var week: String
-    /// Monday.
+    /// Monday, YYYY-MM-DD.
     public var weekStart: String
-    /// Sunday.
+    /// Sunday, YYYY-MM-DD.
     public var weekEnd: String
+    /// Teams with watched agents, by team_id.
     public var teams: [WatchListTeam]
 
     public init(week: String = "", weekStart: String = "", weekEnd: String = "", teams: [WatchListTeam] = []) {
@@ -3037,12 +3218,16 @@ extension GetWeeklyWatchListResponse: WireSampled {
 
 /// The team leader's written summary of one agent's training and management problems
 /// for a week. FAILED_PRECONDITION if the agent is not on that week's watch list.
-/// A second summary for the same agent and week replaces the text and keeps the first time.
+/// A second summary for the same agent and week replaces the text and author and keeps the
+/// first time.
 public struct SubmitWatchListSummaryRequest: Sendable, Hashable {
+    /// YYYY-Www. Required.
     public var week: String
+    /// Required, 1-64 characters, no control characters.
     public var agentId: String
+    /// Required, 1-64 characters, no control characters.
     public var authorId: String
-    /// 1-10,000 characters.
+    /// Required, 1-10,000 characters, not only white space.
     public var text: String
 
     public init(week: String = "", agentId: String = "", authorId: String = "", text: String = "") {
@@ -3088,7 +3273,9 @@ extension SubmitWatchListSummaryRequest: WireSampled {
 }
 
 public struct SubmitWatchListSummaryResponse: Sendable, Hashable {
+    /// ON_TIME or LATE, by the first submission.
     public var state: SummaryState
+    /// YYYY-MM-DD.
     public var dueDate: String
 
     public init(state: SummaryState = .unspecified, dueDate: String = "") {
@@ -3130,42 +3317,206 @@ extension SubmitWatchListSummaryResponse: WireSampled {
 /// Takes scored calls, KPIs and the roster from the QA system; computes monthly averages
 /// and training tiers. Holds the center's reference data (roster, scorecards, metrics,
 /// calendar) that the other services read.
+///
+/// In every method below: UNAVAILABLE carries retry_after_ms, 1000 while the service shuts
+/// down and 100 while the database is busy, and nothing was changed. INTERNAL is a server
+/// bug: report it, do not retry.
 public enum ScoringIntakeMethods {
     /// The fully qualified service name, as health checks and method paths use it.
     public static let serviceName = "training.v1.ScoringIntake"
 
+    /// Adds agents and records roster changes as new versions (outcomes: UpsertRosterRequest).
+    /// Mutating; honours idempotency_key.
+    /// OK: one RecordResult per entry; invalid entries are REJECTED, not the call.
+    /// INVALID_ARGUMENT: agents empty or over 10,000; metadata.idempotency_key already used
+    /// for another method. Nothing stored.
+    /// FAILED_PRECONDITION: only when the stored calendar's time zone is unknown to this host.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let upsertRoster = RPCMethod<UpsertRosterRequest, BatchResponse>(path: "/training.v1.ScoringIntake/UpsertRoster")
 
+    /// Reads an agent's roster version (newest or as of a date) and full history.
+    /// A read: ignores idempotency_key.
+    /// OK: found.
+    /// INVALID_ARGUMENT: agent_id empty; as_of not YYYY-MM-DD.
+    /// NOT_FOUND: the agent is not on the roster, or as_of is before its hire date and first version.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let getAgent = RPCMethod<GetAgentRequest, GetAgentResponse>(path: "/training.v1.ScoringIntake/GetAgent")
 
+    /// Stores one scorecard version. Mutating; honours idempotency_key.
+    /// OK: stored (created true) or identical to the stored version (created false).
+    /// INVALID_ARGUMENT: scorecard absent; scorecard.scorecard_id, .version, .name, .criteria
+    /// (count), .criteria[i].criterion_id (missing, too long, control characters, repeated),
+    /// .criteria[i].max_score, .criteria[i].weight; metadata.idempotency_key already used for
+    /// another method. Nothing stored.
+    /// ALREADY_EXISTS: the same id and version is stored with other content (publish a new version).
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let putScorecard = RPCMethod<PutScorecardRequest, PutScorecardResponse>(path: "/training.v1.ScoringIntake/PutScorecard")
 
+    /// Adds or overwrites metric definitions (outcomes: PutMetricDefinitionsRequest).
+    /// Mutating; honours idempotency_key.
+    /// OK: one RecordResult per definition; invalid ones are REJECTED, not the call.
+    /// INVALID_ARGUMENT: metrics empty or over 1,000; metadata.idempotency_key already used
+    /// for another method. Nothing stored.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let putMetricDefinitions = RPCMethod<PutMetricDefinitionsRequest, BatchResponse>(path: "/training.v1.ScoringIntake/PutMetricDefinitions")
 
+    /// Imports one year of the center's calendar and sets its time zone. Mutating; honours
+    /// idempotency_key.
+    /// OK: stored; working_days of the year.
+    /// INVALID_ARGUMENT: time_zone not an IANA zone known here; year outside 1900-2200;
+    /// days[i].date not YYYY-MM-DD, not in year or listed twice; days[i].kind unspecified;
+    /// metadata.idempotency_key already used for another method. Nothing stored.
+    /// FAILED_PRECONDITION: time_zone differs from the stored one while evaluations are stored.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let putCalendar = RPCMethod<PutCalendarRequest, PutCalendarResponse>(path: "/training.v1.ScoringIntake/PutCalendar")
 
+    /// Reads the kind of every day of a range. A read: ignores idempotency_key.
+    /// OK: every day of the range.
+    /// INVALID_ARGUMENT: from_date or to_date not YYYY-MM-DD; to_date before from_date or more
+    /// than 400 days after it.
+    /// FAILED_PRECONDITION: no calendar imported; a year of the range not imported; the stored
+    /// time zone unknown to this host (subject "calendar").
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let getCalendar = RPCMethod<GetCalendarRequest, GetCalendarResponse>(path: "/training.v1.ScoringIntake/GetCalendar")
 
+    /// Takes a batch of scored calls (outcomes and rules: SubmitEvaluationsRequest, Evaluation).
+    /// Mutating; honours idempotency_key. Durable once OK.
+    /// OK: one RecordResult per evaluation; invalid ones and conflicts are REJECTED, not the call.
+    /// INVALID_ARGUMENT: evaluations empty or over 10,000; metadata.idempotency_key already
+    /// used for another method. Nothing stored.
+    /// FAILED_PRECONDITION: no calendar imported (subject "calendar"). Nothing stored.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let submitEvaluations = RPCMethod<SubmitEvaluationsRequest, BatchResponse>(path: "/training.v1.ScoringIntake/SubmitEvaluations")
 
+    /// Voids an evaluation's latest revision: it stops counting anywhere (months already
+    /// closed keep their tiers until closed again). Mutating; honours idempotency_key.
+    /// OK: voided, or already void (already_void true, nothing changed).
+    /// INVALID_ARGUMENT: evaluation_id empty, over 128 characters or with control characters;
+    /// reason unspecified; note over 2,000 characters; metadata.idempotency_key already used
+    /// for another method.
+    /// NOT_FOUND: no revision of evaluation_id is stored.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let voidEvaluation = RPCMethod<VoidEvaluationRequest, VoidEvaluationResponse>(path: "/training.v1.ScoringIntake/VoidEvaluation")
 
+    /// Takes a batch of KPI values (outcomes: SubmitKpiSamplesRequest). Mutating; honours
+    /// idempotency_key.
+    /// OK: one RecordResult per sample; invalid ones are REJECTED, not the call.
+    /// INVALID_ARGUMENT: samples empty or over 10,000; metadata.idempotency_key already used
+    /// for another method. Nothing stored.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let submitKpiSamples = RPCMethod<SubmitKpiSamplesRequest, BatchResponse>(path: "/training.v1.ScoringIntake/SubmitKpiSamples")
 
+    /// Reads an agent's counting evaluations, average and criterion averages over a date range.
+    /// A read: ignores idempotency_key.
+    /// OK: also with no evaluations in the range (count 0).
+    /// INVALID_ARGUMENT: agent_id empty; from_date or to_date not YYYY-MM-DD; to_date before
+    /// from_date or more than 3,660 days after it.
+    /// NOT_FOUND: the agent is not on the roster.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let getAgentScores = RPCMethod<GetAgentScoresRequest, GetAgentScoresResponse>(path: "/training.v1.ScoringIntake/GetAgentScores")
 
+    /// Reads a month's averages per group, with the change from the month before.
+    /// A read: ignores idempotency_key.
+    /// OK: also for a month without evaluations (no groups).
+    /// INVALID_ARGUMENT: month not YYYY-MM.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let getMonthlyAverages = RPCMethod<GetMonthlyAveragesRequest, GetMonthlyAveragesResponse>(path: "/training.v1.ScoringIntake/GetMonthlyAverages")
 
+    /// Reads the current tier policy (the defaults, version 1, until one is set).
+    /// A read: ignores idempotency_key.
+    /// OK: always, unless one of the following.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let getTierPolicy = RPCMethod<GetTierPolicyRequest, TierPolicy>(path: "/training.v1.ScoringIntake/GetTierPolicy")
 
+    /// Stores a new tier policy version and returns it. Mutating; honours idempotency_key.
+    /// OK: the stored policy (version = previous + 1, set_by, set_at_unix_ms).
+    /// INVALID_ARGUMENT: advanced_threshold or coaching_threshold outside 0-100 or not finite;
+    /// coaching_threshold above advanced_threshold; minimum_evaluations outside 1-10,000;
+    /// rounding_decimals above 4; metadata.idempotency_key already used for another method.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let setTierPolicy = RPCMethod<SetTierPolicyRequest, TierPolicy>(path: "/training.v1.ScoringIntake/SetTierPolicy")
 
+    /// Closes a month with the current policy: stores a new revision of next month's tiers.
+    /// Mutating; honours idempotency_key (a repeat without a key makes another revision).
+    /// OK: the new revision's counts and changes.
+    /// INVALID_ARGUMENT: month not YYYY-MM; metadata.idempotency_key already used for another method.
+    /// FAILED_PRECONDITION: the month has not ended on the center's calendar and force is
+    /// false (subject "month"); no calendar imported, a calendar year the due date needs not
+    /// imported, or the stored time zone unknown to this host (subject "calendar").
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let closeMonth = RPCMethod<CloseMonthRequest, CloseMonthResponse>(path: "/training.v1.ScoringIntake/CloseMonth")
 
+    /// Reads a closed month's tier assignments (a revision, filtered).
+    /// A read: ignores idempotency_key.
+    /// OK: also when the filters leave no assignment.
+    /// INVALID_ARGUMENT: month not YYYY-MM.
+    /// NOT_FOUND: the month was never closed, or has no such revision.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let listTierAssignments = RPCMethod<ListTierAssignmentsRequest, ListTierAssignmentsResponse>(path: "/training.v1.ScoringIntake/ListTierAssignments")
 
+    /// Reads a week's watch list per team, with each agent's summary state.
+    /// A read: ignores idempotency_key.
+    /// OK: also when no agent is watched (no teams).
+    /// INVALID_ARGUMENT: week not YYYY-Www.
+    /// FAILED_PRECONDITION: no calendar imported, the year of the due date not imported, or the
+    /// stored time zone unknown to this host (subject "calendar").
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let getWeeklyWatchList = RPCMethod<GetWeeklyWatchListRequest, GetWeeklyWatchListResponse>(path: "/training.v1.ScoringIntake/GetWeeklyWatchList")
 
+    /// Records (or rewrites) the team leader's summary for a watched agent and week.
+    /// Mutating; honours idempotency_key.
+    /// OK: stored; state ON_TIME or LATE by the first submission, and the due date.
+    /// INVALID_ARGUMENT: week not YYYY-Www; agent_id or author_id empty, over 64 characters or
+    /// with control characters; text blank or over 10,000 characters;
+    /// metadata.idempotency_key already used for another method.
+    /// FAILED_PRECONDITION: the agent is not on that week's watch list (subject "agent_id");
+    /// no calendar imported, the year of the due date not imported, or the stored time zone
+    /// unknown to this host (subject "calendar").
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
     public static let submitWatchListSummary = RPCMethod<SubmitWatchListSummaryRequest, SubmitWatchListSummaryResponse>(path: "/training.v1.ScoringIntake/SubmitWatchListSummary")
 
     /// Every method of the service, for routing tables and documentation.

@@ -152,7 +152,8 @@ public struct Scorecard: Sendable, Hashable {
         var seen: Set<String> = []
         for (index, criterion) in criteria.enumerated() {
             let path = "criteria[\(index)]"
-            found += FieldRules.identifier(criterion.criterionID, "\(path).criterion_id")
+            found += FieldRules.identifier(criterion.criterionID, "\(path).criterion_id", maximum: 64)
+            found += FieldRules.optionalText(criterion.name, "\(path).name", maximum: 200)
             if !seen.insert(criterion.criterionID).inserted {
                 found.append(DomainViolation("\(path).criterion_id", "\"\(criterion.criterionID)\" appears twice"))
             }
@@ -223,6 +224,7 @@ public struct EvaluationRules: Sendable {
         }
         found += FieldRules.optionalText(evaluation.callID, "call_id", maximum: 128)
         found += FieldRules.optionalText(evaluation.evaluatorID, "evaluator_id", maximum: 128)
+        found += FieldRules.optionalText(evaluation.scorecardID, "scorecard_id", maximum: 128)
         if evaluation.callStartedAt <= 0 { found.append(DomainViolation("call_started_at_unix_ms", "is required")) }
         if evaluation.scoredAt <= 0 { found.append(DomainViolation("scored_at_unix_ms", "is required")) }
         if evaluation.callStartedAt > 0 && evaluation.scoredAt > 0 && evaluation.callStartedAt > evaluation.scoredAt {

@@ -122,6 +122,7 @@ struct IntakeHandlers: Sendable {
             }
             if date.year != year { violations.append(DomainViolation("\(path).date", "is not in \(year)")) }
             if !seen.insert(date).inserted { violations.append(DomainViolation("\(path).date", "\(date) is listed twice")) }
+            violations += FieldRules.optionalText(day.name, "\(path).name", maximum: 200)
             guard let kind = DayKind(wire: day.kind) else {
                 violations.append(DomainViolation("\(path).kind", "must be working_day, rest_day, holiday or makeup_working_day"))
                 continue
@@ -141,11 +142,15 @@ struct IntakeHandlers: Sendable {
         let (from, to) = try Self.dateRange(request.fromDate, request.toDate, limit: 400)
         return try await database.read(context) { db in
             let calendar = try repository.requireCalendar(db)
+            let names = Dictionary(
+                try db.query("SELECT day, name FROM calendar_days WHERE day BETWEEN ? AND ?",
+                             [.integer(Int64(from.dayNumber)), .integer(Int64(to.dayNumber))], row: { ($0.int(at: 0), $0.text(at: 1)) }),
+                uniquingKeysWith: { first, _ in first })
             var days: [CalendarDay] = []
             for number in from.dayNumber...to.dayNumber {
                 let date = LocalDate(dayNumber: number)
                 do throws(CenterCalendar.Problem) {
-                    days.append(CalendarDay(date: date.description, kind: try calendar.kind(of: date).wire))
+                    days.append(CalendarDay(date: date.description, kind: try calendar.kind(of: date).wire, name: names[number] ?? ""))
                 } catch {
                     throw IntakeRepository.calendarProblem(error)
                 }

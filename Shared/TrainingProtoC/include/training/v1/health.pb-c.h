@@ -56,6 +56,9 @@ struct  Training__V1__HealthCheckRequest
 struct  Training__V1__HealthCheckResponse
 {
   ProtobufCMessage base;
+  /*
+   * Whether the named service is served (SERVICE_UNKNOWN when this process does not serve it).
+   */
   Training__V1__ServingStatus status;
   /*
    * The service this process serves, e.g. "training.v1.ScoringIntake".

@@ -132,6 +132,10 @@ struct  Training__V1__CallMetadata
 struct  Training__V1__Timeout
 {
   ProtobufCMessage base;
+  /*
+   * Milliseconds from when the server has read the request frame. 0: answered
+   * DEADLINE_EXCEEDED without running; above 3,600,000: capped to 3,600,000 (one hour).
+   */
   uint64_t milliseconds;
 };
 #define TRAINING__V1__TIMEOUT__INIT \
@@ -199,6 +203,9 @@ struct  Training__V1__Violation
 struct  Training__V1__Status
 {
   ProtobufCMessage base;
+  /*
+   * The outcome's code; OK (0) when the call succeeded. An absent Status reads as OK.
+   */
   Training__V1__StatusCode code;
   /*
    * For a person to read; never parsed by clients.
@@ -226,7 +233,13 @@ struct  Training__V1__Status
 struct  Training__V1__ResponseFrame
 {
   ProtobufCMessage base;
+  /*
+   * The request's call_id; 0 for a connection-level error that belongs to no call.
+   */
   uint64_t call_id;
+  /*
+   * The outcome; absent or empty means OK.
+   */
   Training__V1__Status *status;
   /*
    * The encoded response message; empty unless status.code is OK.

@@ -76,15 +76,19 @@ typedef enum _Training__V1__RecordOutcome {
    */
   TRAINING__V1__RECORD_OUTCOME__ACCEPTED = 1,
   /*
-   * The same id and revision with the same content is already stored: nothing changed.
+   * Identical to what is stored (evaluations: same id, revision and content; roster: the
+   * same facts as the newest version; metrics and KPIs: the same definition or value):
+   * nothing changed.
    */
   TRAINING__V1__RECORD_OUTCOME__DUPLICATE = 2,
   /*
-   * A newer revision (or a changed roster entry or KPI value) replaced the stored one, which stays in history.
+   * A newer revision or a changed roster entry replaced the stored one, which stays in
+   * history; a changed metric definition or KPI value overwrites the stored one (no history).
    */
   TRAINING__V1__RECORD_OUTCOME__REPLACED = 3,
   /*
-   * Older than the stored revision: ignored.
+   * Older than what is stored (evaluations: a lower revision; roster: effective before the
+   * newest version): ignored.
    */
   TRAINING__V1__RECORD_OUTCOME__STALE = 4,
   /*
@@ -94,11 +98,17 @@ typedef enum _Training__V1__RecordOutcome {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__RECORD_OUTCOME)
 } Training__V1__RecordOutcome;
 typedef enum _Training__V1__AgentStatus {
+  /*
+   * Not a status: a roster entry with it is REJECTED.
+   */
   TRAINING__V1__AGENT_STATUS__AGENT_STATUS_UNSPECIFIED = 0,
   /*
    * A new hire in onboarding: takes no calls, is not tiered, not floor coverage.
    */
   TRAINING__V1__AGENT_STATUS__ONBOARDING = 1,
+  /*
+   * Working on the floor: tiered at month end.
+   */
   TRAINING__V1__AGENT_STATUS__IN_SERVICE = 2,
   /*
    * Has left; left_on says when. Kept for retention figures.
@@ -107,6 +117,9 @@ typedef enum _Training__V1__AgentStatus {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__AGENT_STATUS)
 } Training__V1__AgentStatus;
 typedef enum _Training__V1__MetricDirection {
+  /*
+   * Not a direction: a definition with it is REJECTED.
+   */
   TRAINING__V1__METRIC_DIRECTION__METRIC_DIRECTION_UNSPECIFIED = 0,
   /*
    * CSAT, first-contact resolution.
@@ -119,23 +132,32 @@ typedef enum _Training__V1__MetricDirection {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__METRIC_DIRECTION)
 } Training__V1__MetricDirection;
 typedef enum _Training__V1__MetricAggregation {
+  /*
+   * Not an aggregation: a definition with it is REJECTED.
+   */
   TRAINING__V1__METRIC_AGGREGATION__METRIC_AGGREGATION_UNSPECIFIED = 0,
   /*
    * Average of the samples (handle time).
    */
   TRAINING__V1__METRIC_AGGREGATION__MEAN = 1,
   /*
-   * Total (complaints).
+   * Total (complaints). Samples must be >= 0.
    */
   TRAINING__V1__METRIC_AGGREGATION__SUM = 2,
   /*
-   * A ratio in [0, 1] averaged over the period (resolution rate).
+   * A ratio in [0, 1] averaged over the period (resolution rate). Samples must be in [0, 1].
    */
   TRAINING__V1__METRIC_AGGREGATION__RATE = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__METRIC_AGGREGATION)
 } Training__V1__MetricAggregation;
 typedef enum _Training__V1__DayKind {
+  /*
+   * Not a kind: PutCalendar answers INVALID_ARGUMENT for it.
+   */
   TRAINING__V1__DAY_KIND__DAY_KIND_UNSPECIFIED = 0,
+  /*
+   * Worked.
+   */
   TRAINING__V1__DAY_KIND__WORKING_DAY = 1,
   /*
    * An ordinary weekend day.
@@ -155,6 +177,9 @@ typedef enum _Training__V1__DayKind {
  * The channel a scored contact came through.
  */
 typedef enum _Training__V1__ContactChannel {
+  /*
+   * Not a channel: an evaluation with it is REJECTED.
+   */
   TRAINING__V1__CONTACT_CHANNEL__CONTACT_CHANNEL_UNSPECIFIED = 0,
   TRAINING__V1__CONTACT_CHANNEL__VOICE = 1,
   TRAINING__V1__CONTACT_CHANNEL__CHAT = 2,
@@ -162,9 +187,21 @@ typedef enum _Training__V1__ContactChannel {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__CONTACT_CHANNEL)
 } Training__V1__ContactChannel;
 typedef enum _Training__V1__VoidReason {
+  /*
+   * Not a reason: VoidEvaluation answers INVALID_ARGUMENT for it.
+   */
   TRAINING__V1__VOID_REASON__VOID_REASON_UNSPECIFIED = 0,
+  /*
+   * The agent's dispute of the score was upheld.
+   */
   TRAINING__V1__VOID_REASON__DISPUTE_UPHELD = 1,
+  /*
+   * Removed after a calibration session.
+   */
   TRAINING__V1__VOID_REASON__CALIBRATION = 2,
+  /*
+   * Scored against the wrong agent.
+   */
   TRAINING__V1__VOID_REASON__WRONG_AGENT = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__VOID_REASON)
 } Training__V1__VoidReason;
@@ -173,12 +210,24 @@ typedef enum _Training__V1__GroupBy {
    * The whole center.
    */
   TRAINING__V1__GROUP_BY__GROUP_BY_UNSPECIFIED = 0,
+  /*
+   * By team_id.
+   */
   TRAINING__V1__GROUP_BY__TEAM = 1,
+  /*
+   * By department.
+   */
   TRAINING__V1__GROUP_BY__DEPARTMENT = 2,
+  /*
+   * By site.
+   */
   TRAINING__V1__GROUP_BY__SITE = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__GROUP_BY)
 } Training__V1__GroupBy;
 typedef enum _Training__V1__Tier {
+  /*
+   * No tier; as a filter: all tiers.
+   */
   TRAINING__V1__TIER__TIER_UNSPECIFIED = 0,
   /*
    * 提升型: next month only new-business and new-campaign trainings are mandatory.
@@ -205,11 +254,11 @@ typedef enum _Training__V1__SummaryState {
    */
   TRAINING__V1__SUMMARY_STATE__MISSING = 1,
   /*
-   * Written by the end of the due date.
+   * First written by the end of the due date (center's calendar).
    */
   TRAINING__V1__SUMMARY_STATE__ON_TIME = 2,
   /*
-   * Written after the due date.
+   * First written after the due date.
    */
   TRAINING__V1__SUMMARY_STATE__LATE = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__SUMMARY_STATE)
@@ -225,12 +274,18 @@ struct  Training__V1__RecordResult
    */
   uint32_t index;
   /*
-   * The record's own id (evaluation id, agent id, metric id…), echoed for matching.
+   * The record's own id, echoed for matching: the evaluation id (SubmitEvaluations), the
+   * agent id (UpsertRoster and SubmitKpiSamples) or the metric id (PutMetricDefinitions).
+   * As sent, even when it is invalid.
    */
   char *id;
+  /*
+   * What happened to the record; never RECORD_OUTCOME_UNSPECIFIED.
+   */
   Training__V1__RecordOutcome outcome;
   /*
-   * For REJECTED: the fields of this record and why (subjects are relative to the record).
+   * For REJECTED: the fields of this record and why (subjects are relative to the record,
+   * e.g. "items[2].score", not "evaluations[7].items[2].score"). Empty otherwise.
    */
   size_t n_violations;
   Training__V1__Violation **violations;
@@ -246,12 +301,30 @@ struct  Training__V1__RecordResult
 struct  Training__V1__BatchResponse
 {
   ProtobufCMessage base;
+  /*
+   * One per input record, in input order.
+   */
   size_t n_results;
   Training__V1__RecordResult **results;
+  /*
+   * Number of results that are ACCEPTED.
+   */
   uint32_t accepted;
+  /*
+   * Number of results that are DUPLICATE.
+   */
   uint32_t duplicate;
+  /*
+   * Number of results that are REPLACED.
+   */
   uint32_t replaced;
+  /*
+   * Number of results that are STALE.
+   */
   uint32_t stale;
+  /*
+   * Number of results that are REJECTED.
+   */
   uint32_t rejected;
 };
 #define TRAINING__V1__BATCH_RESPONSE__INIT \
@@ -262,34 +335,55 @@ struct  Training__V1__BatchResponse
 /*
  * One agent as the roster says on effective_date. Every change is kept with its
  * effective date, so that a month is grouped by the team an agent belonged to then.
+ * In responses every field is as stored; effective_date is always set.
  */
 struct  Training__V1__RosterEntry
 {
   ProtobufCMessage base;
   /*
-   * The QA system's agent id. 1-64 characters.
+   * The QA system's agent id. Required, 1-64 characters, no control characters.
    */
   char *agent_id;
+  /*
+   * Display name. Required, 1-200 characters, no control characters.
+   */
   char *name;
+  /*
+   * Required, 1-64 characters, no control characters.
+   */
   char *team_id;
+  /*
+   * The team leader's id. Required, 1-64 characters, no control characters.
+   */
   char *team_leader_id;
+  /*
+   * Required, 1-200 characters, no control characters.
+   */
   char *department;
+  /*
+   * Required, 1-200 characters, no control characters.
+   */
   char *site;
   /*
-   * Optional.
+   * Optional, at most 200 characters.
    */
   char *queue;
   /*
-   * YYYY-MM-DD.
+   * YYYY-MM-DD. Required.
    */
   char *hire_date;
+  /*
+   * Required (not AGENT_STATUS_UNSPECIFIED).
+   */
   Training__V1__AgentStatus status;
   /*
-   * YYYY-MM-DD; required when status is LEFT, empty otherwise.
+   * YYYY-MM-DD, not before hire_date; required when status is LEFT, must be empty otherwise.
+   * An agent whose LEFT version has a later left_on counts as in service before that day.
    */
   char *left_on;
   /*
-   * YYYY-MM-DD from which this entry holds; empty: today on the center's calendar.
+   * YYYY-MM-DD from which this entry holds (may be in the future). Optional: empty means
+   * today on the center's calendar (today in UTC while no calendar is imported).
    */
   char *effective_date;
 };
@@ -299,13 +393,18 @@ struct  Training__V1__RosterEntry
 
 
 /*
- * 1 to 10,000 entries. Outcomes: ACCEPTED (a new agent), REPLACED (a change, kept as a
- * new version), DUPLICATE (identical to the version in force), STALE (effective before
- * the newest stored version), REJECTED.
+ * 1 to 10,000 entries (INVALID_ARGUMENT otherwise, nothing stored). Each entry is compared
+ * with the agent's newest stored version. Outcomes: ACCEPTED (a new agent), REPLACED (a
+ * change of any field, kept as a new version, effective on or after the newest version),
+ * DUPLICATE (the same facts as the newest version, whatever the effective date), STALE
+ * (effective before the newest stored version), REJECTED (violations).
  */
 struct  Training__V1__UpsertRosterRequest
 {
   ProtobufCMessage base;
+  /*
+   * The entries, processed in order (a later entry for the same agent sees the earlier one).
+   */
   size_t n_agents;
   Training__V1__RosterEntry **agents;
 };
@@ -317,9 +416,14 @@ struct  Training__V1__UpsertRosterRequest
 struct  Training__V1__GetAgentRequest
 {
   ProtobufCMessage base;
+  /*
+   * Required (INVALID_ARGUMENT when empty); an agent id as stored.
+   */
   char *agent_id;
   /*
-   * YYYY-MM-DD: the version in force that day. Empty: the newest version.
+   * YYYY-MM-DD: the version in force that day (before the first version's effective date
+   * but on or after the hire date: the first version; before both: NOT_FOUND).
+   * Optional; empty: the newest version.
    */
   char *as_of;
 };
@@ -331,9 +435,12 @@ struct  Training__V1__GetAgentRequest
 struct  Training__V1__GetAgentResponse
 {
   ProtobufCMessage base;
+  /*
+   * The version asked for (as_of), or the newest.
+   */
   Training__V1__RosterEntry *agent;
   /*
-   * Every stored version, oldest first.
+   * Every stored version, oldest first (by effective date, then by when it was stored).
    */
   size_t n_history;
   Training__V1__RosterEntry **history;
@@ -347,20 +454,25 @@ struct  Training__V1__Criterion
 {
   ProtobufCMessage base;
   /*
-   * e.g. "standard_phrasing", "service_warmth".
+   * e.g. "standard_phrasing", "service_warmth". Required, 1-64 characters, no control
+   * characters, unique within the scorecard.
    */
   char *criterion_id;
+  /*
+   * Display name. Optional, at most 200 characters.
+   */
   char *name;
   /*
-   * > 0.
+   * The line's maximum, in points. Required: finite and > 0.
    */
   double max_score;
   /*
-   * >= 0; used when the total is the weighted sum.
+   * Finite, >= 0; used when the total is the weighted sum. Default 0.
    */
   double weight;
   /*
-   * A critical line (compliance): failing it fails the call in most QA policies.
+   * A critical line (compliance): failing it fails the call in most QA policies. Stored
+   * for reference only: the intake neither checks nor applies it.
    */
   protobuf_c_boolean critical;
 };
@@ -372,11 +484,17 @@ struct  Training__V1__Criterion
 struct  Training__V1__Scorecard
 {
   ProtobufCMessage base;
+  /*
+   * Required, 1-128 characters, no control characters.
+   */
   char *scorecard_id;
   /*
-   * >= 1. A version, once stored, never changes.
+   * Required, >= 1. A version, once stored, never changes.
    */
   uint32_t version;
+  /*
+   * Display name. Optional, at most 200 characters.
+   */
   char *name;
   /*
    * 1 to 100, unique ids.
@@ -384,7 +502,9 @@ struct  Training__V1__Scorecard
   size_t n_criteria;
   Training__V1__Criterion **criteria;
   /*
-   * When true, an evaluation's total must equal sum(weight * score) of its items (within 0.01).
+   * When true, an evaluation of this version that lists items must list every criterion,
+   * and its total must equal sum(weight * score) of its items (within 0.01). Evaluations
+   * without items are not checked.
    */
   protobuf_c_boolean total_is_weighted_sum;
 };
@@ -395,11 +515,15 @@ struct  Training__V1__Scorecard
 
 /*
  * OK when stored or identical to the stored version; ALREADY_EXISTS when the same id and
- * version is stored with different content; INVALID_ARGUMENT naming the field.
+ * version is stored with different content; INVALID_ARGUMENT naming the field
+ * ("scorecard" when absent, else "scorecard.<field>", e.g. "scorecard.criteria[2].max_score").
  */
 struct  Training__V1__PutScorecardRequest
 {
   ProtobufCMessage base;
+  /*
+   * Required.
+   */
   Training__V1__Scorecard *scorecard;
 };
 #define TRAINING__V1__PUT_SCORECARD_REQUEST__INIT \
@@ -411,7 +535,7 @@ struct  Training__V1__PutScorecardResponse
 {
   ProtobufCMessage base;
   /*
-   * False when the identical version was already stored.
+   * True when this call stored the version; false when the identical version was already stored.
    */
   protobuf_c_boolean created;
 };
@@ -424,12 +548,24 @@ struct  Training__V1__MetricDefinition
 {
   ProtobufCMessage base;
   /*
-   * e.g. "aht_seconds", "csat", "fcr", "complaints".
+   * e.g. "aht_seconds", "csat", "fcr", "complaints". Required, 1-64 characters, no control characters.
    */
   char *metric_id;
+  /*
+   * Display name. Required, 1-200 characters, no control characters.
+   */
   char *name;
+  /*
+   * e.g. "seconds", "%". Optional, at most 64 characters.
+   */
   char *unit;
+  /*
+   * Required (not METRIC_DIRECTION_UNSPECIFIED).
+   */
   Training__V1__MetricDirection direction;
+  /*
+   * Required (not METRIC_AGGREGATION_UNSPECIFIED).
+   */
   Training__V1__MetricAggregation aggregation;
 };
 #define TRAINING__V1__METRIC_DEFINITION__INIT \
@@ -438,11 +574,16 @@ struct  Training__V1__MetricDefinition
 
 
 /*
- * Outcomes per metric: ACCEPTED (new), REPLACED (changed), DUPLICATE, REJECTED.
+ * 1 to 1,000 definitions (INVALID_ARGUMENT otherwise, nothing stored). Outcomes per
+ * metric: ACCEPTED (new), REPLACED (changed: the stored definition is overwritten),
+ * DUPLICATE (identical), REJECTED (violations). Never STALE.
  */
 struct  Training__V1__PutMetricDefinitionsRequest
 {
   ProtobufCMessage base;
+  /*
+   * The definitions, processed in order.
+   */
   size_t n_metrics;
   Training__V1__MetricDefinition **metrics;
 };
@@ -455,12 +596,15 @@ struct  Training__V1__CalendarDay
 {
   ProtobufCMessage base;
   /*
-   * YYYY-MM-DD.
+   * YYYY-MM-DD. Required; in PutCalendar, within the request's year and listed once.
    */
   char *date;
+  /*
+   * Required (not DAY_KIND_UNSPECIFIED).
+   */
   Training__V1__DayKind kind;
   /*
-   * e.g. "National Day".
+   * e.g. "National Day". Optional, at most 200 characters; GetCalendar returns it.
    */
   char *name;
 };
@@ -473,13 +617,23 @@ struct  Training__V1__CalendarDay
  * Imports one year. Days not listed follow the weekday rule (Monday-Friday working,
  * Saturday-Sunday rest); list holidays and make-up working days. Replaces what was
  * stored for that year. The time zone (an IANA name such as "Asia/Shanghai") is the
- * center's: it decides which month and week every call belongs to.
+ * center's: it decides which month and week every call belongs to. It is one for all
+ * years, and can change only while no evaluation is stored.
  */
 struct  Training__V1__PutCalendarRequest
 {
   ProtobufCMessage base;
+  /*
+   * IANA time zone name known to the server, e.g. "Asia/Shanghai". Required.
+   */
   char *time_zone;
+  /*
+   * 1900 to 2200. Required.
+   */
   uint32_t year;
+  /*
+   * The exceptions to the weekday rule: each date in `year`, at most once. May be empty.
+   */
   size_t n_days;
   Training__V1__CalendarDay **days;
 };
@@ -492,7 +646,7 @@ struct  Training__V1__PutCalendarResponse
 {
   ProtobufCMessage base;
   /*
-   * In the year, after the exceptions.
+   * In the year, after the exceptions (WORKING_DAY and MAKEUP_WORKING_DAY).
    */
   uint32_t working_days;
 };
@@ -505,11 +659,12 @@ struct  Training__V1__GetCalendarRequest
 {
   ProtobufCMessage base;
   /*
-   * YYYY-MM-DD, inclusive.
+   * YYYY-MM-DD, inclusive. Required.
    */
   char *from_date;
   /*
-   * YYYY-MM-DD, inclusive; at most 400 days after from_date.
+   * YYYY-MM-DD, inclusive. Required; not before from_date, at most 400 days after it.
+   * Every year of the range must be imported.
    */
   char *to_date;
 };
@@ -521,9 +676,12 @@ struct  Training__V1__GetCalendarRequest
 struct  Training__V1__GetCalendarResponse
 {
   ProtobufCMessage base;
+  /*
+   * The center's IANA time zone.
+   */
   char *time_zone;
   /*
-   * Every day of the range with its kind.
+   * Every day of the range, oldest first, with its kind and, for imported exceptions, its name.
    */
   size_t n_days;
   Training__V1__CalendarDay **days;
@@ -536,16 +694,26 @@ struct  Training__V1__GetCalendarResponse
 struct  Training__V1__ItemScore
 {
   ProtobufCMessage base;
+  /*
+   * The scorecard line. Required, 1-64 characters, no control characters, unique within the
+   * evaluation; when a scorecard is named, one of its criteria.
+   */
   char *criterion_id;
+  /*
+   * Display name. Optional, at most 200 characters.
+   */
   char *name;
   /*
-   * 0 <= score <= max_score.
+   * Points. Finite, 0 <= score <= max_score.
    */
   double score;
   /*
-   * > 0; when a scorecard is named, it must match the criterion's.
+   * Points. Finite, > 0; when a scorecard is named, it must match the criterion's.
    */
   double max_score;
+  /*
+   * As the QA system says; stored, not checked against the scorecard.
+   */
   protobuf_c_boolean critical;
 };
 #define TRAINING__V1__ITEM_SCORE__INIT \
@@ -560,31 +728,46 @@ struct  Training__V1__Evaluation
 {
   ProtobufCMessage base;
   /*
-   * The QA system's id. 1-128 characters.
+   * The QA system's id. Required, 1-128 characters, no control characters.
    */
   char *evaluation_id;
   /*
-   * >= 1; a correction sends a higher revision.
+   * Required, >= 1; a correction sends a higher revision.
    */
   uint32_t revision;
   /*
-   * Must be on the roster (import the roster first).
+   * Required, 1-64 characters, no control characters. Must be on the roster (import the
+   * roster first; an evaluation racing a roster import may be REJECTED: send it again).
    */
   char *agent_id;
+  /*
+   * The QA system's call id. Optional, at most 128 characters.
+   */
   char *call_id;
+  /*
+   * Who scored the call. Optional, at most 128 characters.
+   */
   char *evaluator_id;
   /*
-   * Not after scored_at, not beyond the clock skew into the future.
+   * Required (> 0). Not after scored_at_unix_ms, at most 5 minutes (the clock skew) past the
+   * service clock. Its local date on the center's calendar decides the call's day, week and month.
    */
   int64_t call_started_at_unix_ms;
+  /*
+   * When the call was scored. Required (> 0); at most 5 minutes past the service clock.
+   */
   int64_t scored_at_unix_ms;
   /*
-   * Optional; when set, scorecard_version must name a stored version.
+   * Optional, at most 128 characters; when set, (scorecard_id, scorecard_version) must name a
+   * stored version, and items must be its criteria with its maxima.
    */
   char *scorecard_id;
+  /*
+   * Required (>= 1, a stored version) when scorecard_id is set; ignored otherwise.
+   */
   uint32_t scorecard_version;
   /*
-   * 0-100.
+   * Finite, 0-100 (points of 100).
    */
   double total_score;
   /*
@@ -592,6 +775,9 @@ struct  Training__V1__Evaluation
    */
   size_t n_items;
   Training__V1__ItemScore **items;
+  /*
+   * Required (not CONTACT_CHANNEL_UNSPECIFIED).
+   */
   Training__V1__ContactChannel channel;
 };
 #define TRAINING__V1__EVALUATION__INIT \
@@ -600,15 +786,19 @@ struct  Training__V1__Evaluation
 
 
 /*
- * 1 to 10,000 evaluations, stored in one transaction: once the call returns OK every
- * ACCEPTED and REPLACED record is durable. Outcomes: ACCEPTED; DUPLICATE (same id and
- * revision, same content); REPLACED (a higher revision: it counts, the old one stays in
- * history); STALE (a lower revision than stored: ignored); REJECTED (violations; also
- * the same id and revision with different content, a conflict: the stored one stays).
+ * 1 to 10,000 evaluations (INVALID_ARGUMENT otherwise), stored in one transaction: once the
+ * call returns OK every ACCEPTED and REPLACED record is durable. Outcomes, against the latest
+ * stored revision: ACCEPTED; DUPLICATE (same id and revision, same content); REPLACED (a
+ * higher revision: it counts, the old one stays in history); STALE (a lower revision than
+ * stored: ignored); REJECTED (violations; also the same id and revision with different
+ * content, a conflict: the stored one stays).
  */
 struct  Training__V1__SubmitEvaluationsRequest
 {
   ProtobufCMessage base;
+  /*
+   * The evaluations, processed in order.
+   */
   size_t n_evaluations;
   Training__V1__Evaluation **evaluations;
 };
@@ -618,14 +808,24 @@ struct  Training__V1__SubmitEvaluationsRequest
 
 
 /*
- * Stops an evaluation counting anywhere; it stays in history. NOT_FOUND for an unknown
- * id; INVALID_ARGUMENT without a reason. Voiding twice is OK (already_void).
+ * Stops an evaluation's latest revision counting anywhere; it stays in history. A later,
+ * higher revision counts again. NOT_FOUND for an unknown id; INVALID_ARGUMENT without a
+ * reason. Voiding twice is OK (already_void).
  */
 struct  Training__V1__VoidEvaluationRequest
 {
   ProtobufCMessage base;
+  /*
+   * Required, 1-128 characters, no control characters.
+   */
   char *evaluation_id;
+  /*
+   * Required (not VOID_REASON_UNSPECIFIED).
+   */
   Training__V1__VoidReason reason;
+  /*
+   * Free text stored with the void. Optional, at most 2,000 characters.
+   */
   char *note;
 };
 #define TRAINING__V1__VOID_EVALUATION_REQUEST__INIT \
@@ -636,9 +836,12 @@ struct  Training__V1__VoidEvaluationRequest
 struct  Training__V1__VoidEvaluationResponse
 {
   ProtobufCMessage base;
+  /*
+   * True when the latest revision was already void: nothing changed.
+   */
   protobuf_c_boolean already_void;
   /*
-   * The revision that was voided.
+   * The revision that was voided (the latest stored).
    */
   uint32_t revision;
 };
@@ -650,21 +853,24 @@ struct  Training__V1__VoidEvaluationResponse
 struct  Training__V1__KpiSample
 {
   ProtobufCMessage base;
+  /*
+   * Required, 1-64 characters, no control characters; must be on the roster.
+   */
   char *agent_id;
   /*
-   * A defined metric.
+   * A defined metric. Required, 1-64 characters, no control characters.
    */
   char *metric_id;
   /*
-   * YYYY-MM-DD, inclusive.
+   * YYYY-MM-DD, inclusive. Required.
    */
   char *period_start;
   /*
-   * YYYY-MM-DD, inclusive, not before period_start.
+   * YYYY-MM-DD, inclusive, not before period_start. Required.
    */
   char *period_end;
   /*
-   * Finite; in [0, 1] for RATE metrics; >= 0 for SUM metrics.
+   * In the metric's unit. Finite; in [0, 1] for RATE metrics; >= 0 for SUM metrics.
    */
   double value;
 };
@@ -674,12 +880,16 @@ struct  Training__V1__KpiSample
 
 
 /*
- * 1 to 10,000 samples. The key is (agent, metric, period): the same value again is
- * DUPLICATE, a different value REPLACED.
+ * 1 to 10,000 samples (INVALID_ARGUMENT otherwise). The key is (agent, metric, period):
+ * new is ACCEPTED, the same value again DUPLICATE, a different value REPLACED (overwritten,
+ * no history); invalid samples REJECTED. Never STALE.
  */
 struct  Training__V1__SubmitKpiSamplesRequest
 {
   ProtobufCMessage base;
+  /*
+   * The samples, processed in order.
+   */
   size_t n_samples;
   Training__V1__KpiSample **samples;
 };
@@ -691,12 +901,21 @@ struct  Training__V1__SubmitKpiSamplesRequest
 struct  Training__V1__CriterionAverage
 {
   ProtobufCMessage base;
+  /*
+   * The criterion, as the evaluation items name it.
+   */
   char *criterion_id;
+  /*
+   * As the first evaluation item with this criterion named it.
+   */
   char *name;
   /*
    * Mean of score / max_score, in percent (0-100).
    */
   double average;
+  /*
+   * Evaluation items scored on this criterion.
+   */
   uint32_t count;
 };
 #define TRAINING__V1__CRITERION_AVERAGE__INIT \
@@ -707,10 +926,25 @@ struct  Training__V1__CriterionAverage
 struct  Training__V1__EvaluationSummary
 {
   ProtobufCMessage base;
+  /*
+   * The QA system's id.
+   */
   char *evaluation_id;
+  /*
+   * The counting revision.
+   */
   uint32_t revision;
+  /*
+   * Milliseconds since the Unix epoch (UTC).
+   */
   int64_t call_started_at_unix_ms;
+  /*
+   * 0-100.
+   */
   double total_score;
+  /*
+   * VOICE, CHAT or EMAIL.
+   */
   Training__V1__ContactChannel channel;
 };
 #define TRAINING__V1__EVALUATION_SUMMARY__INIT \
@@ -720,13 +954,23 @@ struct  Training__V1__EvaluationSummary
 
 /*
  * The counting evaluations (latest revision, not void) of an agent whose call started
- * within [from_date, to_date] on the center's calendar. NOT_FOUND for an unknown agent.
+ * within [from_date, to_date] on the center's calendar. NOT_FOUND for an unknown agent;
+ * INVALID_ARGUMENT for a missing agent_id or a bad range.
  */
 struct  Training__V1__GetAgentScoresRequest
 {
   ProtobufCMessage base;
+  /*
+   * Required (not checked otherwise).
+   */
   char *agent_id;
+  /*
+   * YYYY-MM-DD, inclusive. Required.
+   */
   char *from_date;
+  /*
+   * YYYY-MM-DD, inclusive. Required; not before from_date, at most 3,660 days after it.
+   */
   char *to_date;
 };
 #define TRAINING__V1__GET_AGENT_SCORES_REQUEST__INIT \
@@ -737,17 +981,29 @@ struct  Training__V1__GetAgentScoresRequest
 struct  Training__V1__GetAgentScoresResponse
 {
   ProtobufCMessage base;
+  /*
+   * As asked.
+   */
   char *agent_id;
+  /*
+   * Counting evaluations in the range.
+   */
   uint32_t count;
+  /*
+   * Mean total_score (0-100), rounded to 4 decimals; 0 without evaluations.
+   */
   double average;
   /*
    * Of the mean; 0 with fewer than 2 evaluations.
    */
   double standard_error;
+  /*
+   * Every criterion scored in the range (from the items), by criterion_id.
+   */
   size_t n_criteria;
   Training__V1__CriterionAverage **criteria;
   /*
-   * Oldest first.
+   * Oldest first (by call start, then id).
    */
   size_t n_evaluations;
   Training__V1__EvaluationSummary **evaluations;
@@ -758,13 +1014,20 @@ struct  Training__V1__GetAgentScoresResponse
 
 
 /*
- * Averages of a month's counting evaluations, grouped by where each agent was in the
- * roster on the evaluation's day.
+ * Averages of a month's counting evaluations, grouped by the roster version of each agent
+ * in force on the month's last day (the previous month's figures by its own last day).
+ * INVALID_ARGUMENT for a malformed month.
  */
 struct  Training__V1__GetMonthlyAveragesRequest
 {
   ProtobufCMessage base;
+  /*
+   * YYYY-MM. Required.
+   */
   char *month;
+  /*
+   * Optional; GROUP_BY_UNSPECIFIED: one group, the whole center.
+   */
   Training__V1__GroupBy group_by;
 };
 #define TRAINING__V1__GET_MONTHLY_AVERAGES_REQUEST__INIT \
@@ -776,20 +1039,36 @@ struct  Training__V1__GroupAverage
 {
   ProtobufCMessage base;
   /*
-   * Team id, department or site; "center" for the whole center.
+   * Team id, department or site; "center" for the whole center; "unknown" for agents the
+   * roster does not place on the month's last day (hired after it).
    */
   char *group;
+  /*
+   * Agents with counting evaluations in the month.
+   */
   uint32_t agents;
+  /*
+   * Counting evaluations in the month.
+   */
   uint32_t count;
+  /*
+   * Mean total_score of all the group's evaluations, rounded to 4 decimals.
+   */
   double average;
+  /*
+   * Of that mean; 0 with fewer than 2 evaluations.
+   */
   double standard_error;
   /*
    * The group had evaluations the month before.
    */
   protobuf_c_boolean has_previous;
+  /*
+   * The previous month's average; 0 without has_previous.
+   */
   double previous_average;
   /*
-   * average - previous_average.
+   * average - previous_average; 0 without has_previous.
    */
   double change;
 };
@@ -801,8 +1080,17 @@ struct  Training__V1__GroupAverage
 struct  Training__V1__GetMonthlyAveragesResponse
 {
   ProtobufCMessage base;
+  /*
+   * YYYY-MM.
+   */
   char *month;
+  /*
+   * As asked.
+   */
   Training__V1__GroupBy group_by;
+  /*
+   * Groups with evaluations in the month, by name; empty if none.
+   */
   size_t n_groups;
   Training__V1__GroupAverage **groups;
 };
@@ -813,35 +1101,39 @@ struct  Training__V1__GetMonthlyAveragesResponse
 
 /*
  * Center policy deciding next month's training tier from a monthly average. Versioned:
- * a closed month records the version it used.
+ * a closed month records the version it used. Until one is set, the defaults (version 1)
+ * apply.
  */
 struct  Training__V1__TierPolicy
 {
   ProtobufCMessage base;
   /*
-   * Set by the server.
+   * Set by the server: 1 for the defaults, +1 per SetTierPolicy.
    */
   uint32_t version;
   /*
-   * Average >= this: ADVANCED. Default 95.
+   * Average >= this: ADVANCED. 0-100. Default 95.
    */
   double advanced_threshold;
   /*
-   * Average < this: COACHING. Default 86.
+   * Average < this: COACHING (and the weekly watch list). 0-100. Default 86.
    */
   double coaching_threshold;
   /*
-   * Fewer: INSUFFICIENT_DATA. Default 4.
+   * Fewer: INSUFFICIENT_DATA. 1-10,000. Default 4.
    */
   uint32_t minimum_evaluations;
   /*
-   * The average is rounded half-up to this many decimals before comparing. Default 1.
+   * The average is rounded half-up to this many decimals before comparing. 0-4. Default 1.
    */
   uint32_t rounding_decimals;
   /*
-   * Caller that set it.
+   * Caller that set it: its declared caller name, else "uid <peer uid>"; "default" for the defaults.
    */
   char *set_by;
+  /*
+   * When it was set (service clock); 0 for the defaults.
+   */
   int64_t set_at_unix_ms;
 };
 #define TRAINING__V1__TIER_POLICY__INIT \
@@ -859,15 +1151,28 @@ struct  Training__V1__GetTierPolicyRequest
 
 
 /*
- * INVALID_ARGUMENT unless 0 <= coaching_threshold <= advanced_threshold <= 100,
- * minimum_evaluations >= 1 and rounding_decimals <= 4.
+ * Sets a new policy version; months closed before keep theirs. INVALID_ARGUMENT unless
+ * 0 <= coaching_threshold <= advanced_threshold <= 100, 1 <= minimum_evaluations <= 10,000
+ * and rounding_decimals <= 4. Not a partial update: every field is taken as sent (0 if absent).
  */
 struct  Training__V1__SetTierPolicyRequest
 {
   ProtobufCMessage base;
+  /*
+   * Finite, 0-100, >= coaching_threshold.
+   */
   double advanced_threshold;
+  /*
+   * Finite, 0-100, <= advanced_threshold.
+   */
   double coaching_threshold;
+  /*
+   * 1-10,000.
+   */
   uint32_t minimum_evaluations;
+  /*
+   * 0-4.
+   */
   uint32_t rounding_decimals;
 };
 #define TRAINING__V1__SET_TIER_POLICY_REQUEST__INIT \
@@ -878,33 +1183,60 @@ struct  Training__V1__SetTierPolicyRequest
 struct  Training__V1__TierAssignment
 {
   ProtobufCMessage base;
+  /*
+   * The QA system's agent id.
+   */
   char *agent_id;
+  /*
+   * As on the roster on the month's last day.
+   */
   char *name;
   /*
    * Where the agent was at the end of the month.
    */
   char *team_id;
+  /*
+   * As on the roster on the month's last day.
+   */
   char *team_leader_id;
+  /*
+   * As on the roster on the month's last day.
+   */
   char *department;
+  /*
+   * As on the roster on the month's last day.
+   */
   char *site;
+  /*
+   * Next month's tier.
+   */
   Training__V1__Tier tier;
   /*
-   * Rounded per the policy.
+   * Mean total_score of the month (0-100), rounded per the policy; 0 without evaluations.
    */
   double average;
+  /*
+   * Counting evaluations in the month.
+   */
   uint32_t count;
+  /*
+   * Of the unrounded mean; 0 with fewer than 2 evaluations.
+   */
   double standard_error;
   /*
-   * Within one standard error of a threshold: the tier could flip with a few more calls.
+   * Within one standard error of a threshold (unrounded mean, at least 2 evaluations): the
+   * tier could flip with a few more calls.
    */
   protobuf_c_boolean borderline;
   /*
-   * COACHING only: the team leader's problem summary and coaching suggestion are due by
-   * this date (the last working day before the 5th of next month).
+   * COACHING only (empty otherwise), YYYY-MM-DD: the team leader's problem summary and
+   * coaching suggestion are due by this date: the last working day on or before the 4th of
+   * next month, or next month's first working day when the 1st to the 4th are all off.
    */
   char *problem_summary_due;
   /*
-   * In a re-close: the tier of the previous revision (TIER_UNSPECIFIED if the agent was not in it).
+   * In a re-close: the tier of the previous revision (TIER_UNSPECIFIED if the agent was not
+   * in it, and in revision 1).
    */
   Training__V1__Tier previous_tier;
 };
@@ -914,15 +1246,23 @@ struct  Training__V1__TierAssignment
 
 
 /*
- * Closes a month: next month's tier for every in-service agent active in the month.
+ * Closes a month: next month's tier for every agent in service on the month's last day
+ * (with or without evaluations; onboarding agents and leavers are not tiered).
  * FAILED_PRECONDITION if the month has not ended on the center's calendar (unless
- * force) or no calendar is imported; INVALID_ARGUMENT for a malformed month.
+ * force), no calendar is imported, or a year the due date needs (usually next month's) is
+ * not imported; INVALID_ARGUMENT for a malformed month.
  * Closing again makes a new revision; earlier revisions stay readable.
  */
 struct  Training__V1__CloseMonthRequest
 {
   ProtobufCMessage base;
+  /*
+   * YYYY-MM. Required.
+   */
   char *month;
+  /*
+   * Close a month that has not ended yet. Default false.
+   */
   protobuf_c_boolean force;
 };
 #define TRAINING__V1__CLOSE_MONTH_REQUEST__INIT \
@@ -933,7 +1273,13 @@ struct  Training__V1__CloseMonthRequest
 struct  Training__V1__TierCount
 {
   ProtobufCMessage base;
+  /*
+   * One of the four tiers.
+   */
   Training__V1__Tier tier;
+  /*
+   * Agents assigned this tier.
+   */
   uint32_t agents;
 };
 #define TRAINING__V1__TIER_COUNT__INIT \
@@ -944,18 +1290,34 @@ struct  Training__V1__TierCount
 struct  Training__V1__CloseMonthResponse
 {
   ProtobufCMessage base;
+  /*
+   * YYYY-MM, the closed month.
+   */
   char *month;
   /*
-   * The month the tiers are for.
+   * YYYY-MM: the month the tiers are for (the next one).
    */
   char *applies_to_month;
+  /*
+   * 1 for the first close, +1 per re-close.
+   */
   uint32_t revision;
+  /*
+   * The tier policy version used.
+   */
   uint32_t policy_version;
+  /*
+   * When it was closed (service clock).
+   */
   int64_t closed_at_unix_ms;
+  /*
+   * One per tier (ADVANCED, STANDARD, COACHING, INSUFFICIENT_DATA), zeros included.
+   */
   size_t n_counts;
   Training__V1__TierCount **counts;
   /*
-   * Agents whose tier differs from the previous revision (all agents in revision 1: empty).
+   * Empty in revision 1. From revision 2: agents whose tier differs from the previous
+   * revision, including agents that were not in it (previous_tier TIER_UNSPECIFIED).
    */
   size_t n_changed;
   Training__V1__TierAssignment **changed;
@@ -970,20 +1332,27 @@ struct  Training__V1__CloseMonthResponse
 
 
 /*
- * NOT_FOUND when the month (or the revision) was never closed.
+ * NOT_FOUND when the month (or the revision) was never closed; INVALID_ARGUMENT for a
+ * malformed month.
  */
 struct  Training__V1__ListTierAssignmentsRequest
 {
   ProtobufCMessage base;
+  /*
+   * YYYY-MM, the closed month. Required.
+   */
   char *month;
   /*
    * 0: the latest.
    */
   uint32_t revision;
   /*
-   * Filters; empty: all.
+   * Filters (exact match); empty: all.
    */
   char *team_id;
+  /*
+   * Filter (exact match); empty: all.
+   */
   char *department;
   /*
    * TIER_UNSPECIFIED: all.
@@ -998,11 +1367,29 @@ struct  Training__V1__ListTierAssignmentsRequest
 struct  Training__V1__ListTierAssignmentsResponse
 {
   ProtobufCMessage base;
+  /*
+   * YYYY-MM, the closed month.
+   */
   char *month;
+  /*
+   * YYYY-MM, the month the tiers are for.
+   */
   char *applies_to_month;
+  /*
+   * The revision read.
+   */
   uint32_t revision;
+  /*
+   * The tier policy version it used.
+   */
   uint32_t policy_version;
+  /*
+   * When that revision was closed.
+   */
   int64_t closed_at_unix_ms;
+  /*
+   * Those that pass the filters, by agent_id.
+   */
   size_t n_assignments;
   Training__V1__TierAssignment **assignments;
 };
@@ -1014,20 +1401,50 @@ struct  Training__V1__ListTierAssignmentsResponse
 struct  Training__V1__WatchListAgent
 {
   ProtobufCMessage base;
+  /*
+   * The QA system's agent id.
+   */
   char *agent_id;
+  /*
+   * As on the roster on the week's Sunday.
+   */
   char *name;
+  /*
+   * Mean total_score of the week (0-100), rounded to 4 decimals.
+   */
   double average;
+  /*
+   * Counting evaluations in the week (at least 1).
+   */
   uint32_t count;
+  /*
+   * Of the mean; 0 with fewer than 2 evaluations.
+   */
   double standard_error;
+  /*
+   * Unrounded mean within one standard error of a threshold (at least 2 evaluations).
+   */
   protobuf_c_boolean borderline;
   /*
-   * Up to three, weakest first.
+   * Up to three, weakest first; empty without items.
    */
   size_t n_weakest_criteria;
   Training__V1__CriterionAverage **weakest_criteria;
+  /*
+   * MISSING, ON_TIME or LATE, by the first submission.
+   */
   Training__V1__SummaryState summary_state;
+  /*
+   * Author of the latest text; empty when MISSING.
+   */
   char *summary_author_id;
+  /*
+   * When first submitted; 0 when MISSING.
+   */
   int64_t summary_submitted_at_unix_ms;
+  /*
+   * The latest text; empty when MISSING.
+   */
   char *summary_text;
 };
 #define TRAINING__V1__WATCH_LIST_AGENT__INIT \
@@ -1038,12 +1455,22 @@ struct  Training__V1__WatchListAgent
 struct  Training__V1__WatchListTeam
 {
   ProtobufCMessage base;
+  /*
+   * As on the roster on the week's Sunday.
+   */
   char *team_id;
+  /*
+   * As on the roster of the team's first agent listed.
+   */
   char *team_leader_id;
   /*
-   * The written summaries are due by the end of this day: 2 working days after the week.
+   * YYYY-MM-DD: the written summaries are due by the end of this day: 2 working days after
+   * the week.
    */
   char *summary_due_date;
+  /*
+   * By agent_id.
+   */
   size_t n_agents;
   Training__V1__WatchListAgent **agents;
 };
@@ -1053,18 +1480,20 @@ struct  Training__V1__WatchListTeam
 
 
 /*
- * Last week's agents below the coaching threshold, per team. INVALID_ARGUMENT for a
- * malformed week; FAILED_PRECONDITION without a calendar.
+ * The given week's agents whose average, rounded per the current tier policy, is below its
+ * coaching threshold (one evaluation is enough: minimum_evaluations does not apply), per
+ * team. INVALID_ARGUMENT for a malformed week; FAILED_PRECONDITION without a calendar or
+ * when the year of the due date is not imported.
  */
 struct  Training__V1__GetWeeklyWatchListRequest
 {
   ProtobufCMessage base;
   /*
-   * YYYY-Www.
+   * YYYY-Www. Required.
    */
   char *week;
   /*
-   * Empty: every team.
+   * Exact match on the team at the week's end. Empty: every team.
    */
   char *team_id;
 };
@@ -1076,15 +1505,21 @@ struct  Training__V1__GetWeeklyWatchListRequest
 struct  Training__V1__GetWeeklyWatchListResponse
 {
   ProtobufCMessage base;
+  /*
+   * YYYY-Www.
+   */
   char *week;
   /*
-   * Monday.
+   * Monday, YYYY-MM-DD.
    */
   char *week_start;
   /*
-   * Sunday.
+   * Sunday, YYYY-MM-DD.
    */
   char *week_end;
+  /*
+   * Teams with watched agents, by team_id.
+   */
   size_t n_teams;
   Training__V1__WatchListTeam **teams;
 };
@@ -1096,16 +1531,26 @@ struct  Training__V1__GetWeeklyWatchListResponse
 /*
  * The team leader's written summary of one agent's training and management problems
  * for a week. FAILED_PRECONDITION if the agent is not on that week's watch list.
- * A second summary for the same agent and week replaces the text and keeps the first time.
+ * A second summary for the same agent and week replaces the text and author and keeps the
+ * first time.
  */
 struct  Training__V1__SubmitWatchListSummaryRequest
 {
   ProtobufCMessage base;
+  /*
+   * YYYY-Www. Required.
+   */
   char *week;
+  /*
+   * Required, 1-64 characters, no control characters.
+   */
   char *agent_id;
+  /*
+   * Required, 1-64 characters, no control characters.
+   */
   char *author_id;
   /*
-   * 1-10,000 characters.
+   * Required, 1-10,000 characters, not only white space.
    */
   char *text;
 };
@@ -1117,7 +1562,13 @@ struct  Training__V1__SubmitWatchListSummaryRequest
 struct  Training__V1__SubmitWatchListSummaryResponse
 {
   ProtobufCMessage base;
+  /*
+   * ON_TIME or LATE, by the first submission.
+   */
   Training__V1__SummaryState state;
+  /*
+   * YYYY-MM-DD.
+   */
   char *due_date;
 };
 #define TRAINING__V1__SUBMIT_WATCH_LIST_SUMMARY_RESPONSE__INIT \
