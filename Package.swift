@@ -126,5 +126,6 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests", dependencies: ["TestSupport", "RPCRuntime", "TrainingWire"],
             path: "Tests/IntegrationTests", swiftSettings: swiftSettings),
+        .testTarget(name: "TrainCtlTests", dependencies: ["TrainCtl", "TestSupport", "RPCRuntime", "TrainingWire"], path: "Tests/TrainCtlTests", swiftSettings: swiftSettings),
     ]
 )

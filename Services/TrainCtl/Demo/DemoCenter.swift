@@ -1,5 +1,6 @@
 /// A made-up but realistic 500-seat call center over a window of months: six departments
-/// of teams of 12–15 agents on three sites, 30 new hires a month (onboarding for their
+/// of teams of 12–15 agents at the start (hires and leavers move them between about 11
+/// and 17 later) on three sites, 30 new hires a month (onboarding for their
 /// first month), nearly half of them gone within a year, tenured attrition, a few team
 /// transfers, and each agent's quality traits that the scores are drawn from.
 ///

@@ -23,7 +23,7 @@ enum EvaluationFile {
     static func parse(path: String, bytes: [UInt8], format: InputFormat, map: FieldMap) throws(InputFileError) -> InputFile<Evaluation> {
         switch format {
         case .jsonl:
-            return InputFiles.jsonLines(path: path, bytes: bytes, map: map) { fields in
+            return InputFiles.jsonLines(path: path, bytes: bytes, map: map.restricted(to: fieldNames)) { fields in
                 let evaluation = evaluation(from: &fields, map: map)
                 return (evaluation.evaluationId, evaluation)
             }
@@ -61,7 +61,8 @@ enum EvaluationFile {
                     fields.append([FieldError(field: fields.displayName("items") + "[\(index)]", reason: "must be an object")])
                     continue
                 }
-                var itemFields = FieldValues(members: members, map: map, prefix: fields.displayName("items") + "[\(index)].")
+                var itemFields = FieldValues(
+                    members: members, map: map.restricted(to: itemFieldNames), prefix: fields.displayName("items") + "[\(index)].")
                 evaluation.items.append(item(from: &itemFields))
                 fields.append(itemFields.errors)
             }

@@ -58,6 +58,14 @@ struct FieldMap: Sendable, Equatable {
         return parts.joined(separator: ".")
     }
 
+    /// Only the renames to `ourNames`: an evaluation's own fields and its items' fields are
+    /// renamed separately, so `--map score=total_score` leaves the items' `score` alone.
+    func restricted(to ourNames: [String]) -> FieldMap {
+        var map = FieldMap()
+        map.renames = renames.filter { ourNames.contains($0.to) }
+        return map
+    }
+
     /// For the idempotency key: the mapping changes what is sent.
     var canonical: String {
         renames.map { "\($0.from)=\($0.to)" }.joined(separator: ";")
@@ -80,6 +88,9 @@ struct FieldValues {
     /// own annotations (`_line`, `_errors`) when a rejects file is sent again.
     init(members: [JSONMember], map: FieldMap, prefix: String = "") {
         self.prefix = prefix
+        for (from, to) in map.renames {
+            fileNames[to] = from  // so that a missing field is named as the file names it
+        }
         for member in members where !member.key.hasPrefix("_") {
             let name = map.ours(member.key)
             values[name] = member.value
