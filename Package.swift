@@ -124,7 +124,7 @@ let package = Package(
             name: "ScoringIntakeTests", dependencies: ["ScoringIntake"],
             path: "Tests/ScoringIntakeTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["TestSupport", "RPCRuntime", "TrainingWire"],
+            name: "IntegrationTests", dependencies: ["TestSupport", "RPCRuntime", "TrainingWire", "SQLiteStorage"],
             path: "Tests/IntegrationTests", swiftSettings: swiftSettings),
         .testTarget(name: "TrainCtlTests", dependencies: ["TrainCtl", "TestSupport", "RPCRuntime", "TrainingWire"], path: "Tests/TrainCtlTests", swiftSettings: swiftSettings),
     ]

@@ -45,6 +45,8 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     public var clockStart: String?
     @Option(name: .long, help: "SQLite synchronous mode: full (default) or normal.")
     public var synchronous: String?
+    @Option(name: .customLong("consumer"), help: "An event consumer, NAME=SOCKET (repeatable).")
+    public var consumers: [String] = []
 
     public init() {}
 }
@@ -80,6 +82,9 @@ public struct ServiceConfiguration: Sendable {
     public var clockStart: Date?
     /// SQLite `PRAGMA synchronous`: FULL makes every acknowledged commit survive power loss.
     public var synchronousFull: Bool = true
+    /// Where this service's events go (flag `--consumer NAME=SOCKET`, environment
+    /// `<PREFIX>_CONSUMERS=name=socket,name=socket`, file key `consumers` {name: socket}).
+    public var eventConsumers: [EventConsumer] = []
     /// The policy sections of the configuration file, for the service to read (thresholds, windows).
     public var policies: [String: ConfigurationValue] = [:]
 
@@ -153,9 +158,38 @@ public struct ServiceConfiguration: Sendable {
             default: throw ConfigurationError(source, "\"\(text)\" must be full or normal")
             }
         }
+        configuration.eventConsumers = try consumers(options.consumers, env("CONSUMERS"), file)
         configuration.policies = file.policies
         try configuration.validatePaths()
         return configuration
+    }
+
+    private static func consumers(
+        _ flags: [String], _ environment: (String, String)?, _ file: ConfigurationFile
+    ) throws(ConfigurationError) -> [EventConsumer] {
+        var pairs: [(String, String)] = []
+        if !flags.isEmpty {
+            pairs = flags.map { ($0, "--consumer") }
+        } else if let (text, source) = environment {
+            pairs = text.split(separator: ",").map { (String($0), source) }
+        } else if case .object(let object) = file.values["consumers"] {
+            for (name, value) in object.sorted(by: { $0.key < $1.key }) {
+                guard case .string(let path) = value else { throw ConfigurationError("consumers.\(name)", "must be a socket path") }
+                pairs.append(("\(name)=\(path)", "consumers"))
+            }
+        }
+        var result: [EventConsumer] = []
+        for (text, source) in pairs {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty, parts[1].utf8.count <= 107 else {
+                throw ConfigurationError(source, "\"\(text)\" must be NAME=SOCKET_PATH")
+            }
+            guard !result.contains(where: { $0.name == parts[0] }) else {
+                throw ConfigurationError(source, "consumer \(parts[0]) is named twice")
+            }
+            result.append(EventConsumer(name: parts[0], socketPath: parts[1]))
+        }
+        return result
     }
 
     private func validatePaths() throws(ConfigurationError) {

@@ -18,6 +18,13 @@ public protocol ServiceDefinition {
     static var migrations: [Migration] { get }
     /// Registers the service's own methods (Health is added by the host).
     static func registerMethods(in router: inout RPCRouter, environment: ServiceEnvironment) throws
+    /// The effects of the events this service consumes, by event type. A service with any
+    /// serves `/training.v1.EventInbox/Deliver`; its migrations must include `EventInbox.schema`.
+    static func eventEffects(environment: ServiceEnvironment) -> [String: EventEffect]
+}
+
+extension ServiceDefinition {
+    public static func eventEffects(environment: ServiceEnvironment) -> [String: EventEffect] { [:] }
 }
 
 /// What handlers of a service may use.
@@ -26,6 +33,9 @@ public struct ServiceEnvironment: Sendable {
     public let database: SQLiteDatabase
     public let clock: ServiceClock
     public let logger: Logger
+    /// Where the service writes the events it produces (its migrations must include
+    /// `EventOutbox.schema` if it writes any); delivered to the configured consumers.
+    public let outbox: EventOutbox
 }
 
 /// Why a service did not start; printed on stderr before the process exits non-zero.
@@ -75,11 +85,16 @@ public enum ServiceHost {
         defer { database.close() }
 
         let clock = configuration.clockStart.map { ServiceClock(startingAt: $0) } ?? .system
-        let environment = ServiceEnvironment(configuration: configuration, database: database, clock: clock, logger: logger)
+        let outbox = EventOutbox(producer: identity.protoServiceName, consumers: configuration.eventConsumers)
+        let environment = ServiceEnvironment(configuration: configuration, database: database, clock: clock, logger: logger, outbox: outbox)
         var router = RPCRouter()
         HealthService(protoServiceName: identity.protoServiceName, schemaVersion: database.schemaVersion, clock: clock)
             .register(in: &router)
         try Definition.registerMethods(in: &router, environment: environment)
+        let effects = Definition.eventEffects(environment: environment)
+        if !effects.isEmpty {
+            EventInbox(effects: effects).register(in: &router, database: database, clock: clock)
+        }
 
         var serverConfiguration = RPCServerConfiguration(socketPath: configuration.socketPath)
         serverConfiguration.socketMode = configuration.socketMode
@@ -94,9 +109,16 @@ public enum ServiceHost {
             ])
             onListening()
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup)
+        ]
+        if !outbox.consumers.isEmpty {
+            // Started after the server and so stopped before it.
+            services.append(.init(service: EventDelivery(outbox: outbox, database: database, clock: clock, logger: logger)))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server, successTerminationBehavior: .gracefullyShutdownGroup)],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         do {

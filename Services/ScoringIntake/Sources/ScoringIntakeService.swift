@@ -16,6 +16,6 @@ public enum ScoringIntakeService: ServiceDefinition {
     public static let migrations: [Migration] = IntakeSchema.migrations
 
     public static func registerMethods(in router: inout RPCRouter, environment: ServiceEnvironment) throws {
-        try IntakeHandlers(database: environment.database, clock: environment.clock).register(in: &router)
+        try IntakeHandlers(database: environment.database, clock: environment.clock, outbox: environment.outbox).register(in: &router)
     }
 }

@@ -13,7 +13,15 @@ public enum TrainingSchedulingService: ServiceDefinition {
 
     /// The schema of this service's own database, oldest first. Never edit an applied
     /// migration; add a new one.
-    public static let migrations: [Migration] = []
+    public static let migrations: [Migration] = [
+        IdempotentWrites.migration,
+        Migration(version: 2, name: "event inbox and the intake's tiers and roster", sql: EventInbox.schema + IntakeReplica.schema),
+    ]
+
+    /// The intake's closed months and roster changes, kept in this service's own database.
+    public static func eventEffects(environment: ServiceEnvironment) -> [String: EventEffect] {
+        IntakeReplica.effects
+    }
 
     public static func registerMethods(in router: inout RPCRouter, environment: ServiceEnvironment) throws {
         // The methods of TrainingSchedulingMethods are registered here as they are built.

@@ -17,6 +17,542 @@ public enum EffectivenessReviewMethods {
     public static let methodPaths: [String] = []
 }
 
+// MARK: - training/v1/events.proto
+
+public enum EventDisposition: Int32, Sendable, Hashable, CaseIterable {
+    case unspecified = 0
+    /// The effect happened now, in the same transaction as recording the id.
+    case eventApplied = 1
+    /// The id was applied before: acknowledged, nothing changed.
+    case eventDuplicate = 2
+    /// The consumer cannot apply it (unknown type, undecodable payload, a rule); reason says why.
+    case eventRejected = 3
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "EVENT_DISPOSITION_UNSPECIFIED"
+        case .eventApplied: "EVENT_APPLIED"
+        case .eventDuplicate: "EVENT_DUPLICATE"
+        case .eventRejected: "EVENT_REJECTED"
+        }
+    }
+}
+
+/// One event as it travels: its identity, its order and its encoded payload.
+public struct EventEnvelope: Sendable, Hashable {
+    /// Unique across all producers and all time (the producer's service name and its outbox
+    /// sequence: "training.v1.ScoringIntake/42"). A consumer applies an id at most once.
+    public var eventId: String
+    /// The payload's message type, e.g. "training.v1.MonthClosed".
+    public var type: String
+    /// The producing service, e.g. "training.v1.ScoringIntake".
+    public var producer: String
+    /// What the event is about: an agent id, or "month:2026-10". Events of one subject are
+    /// delivered in the order they were produced.
+    public var subject: String
+    /// The producer's outbox sequence number: increasing, gap-free per producer.
+    public var sequence: UInt64
+    /// When the change happened, on the producer's service clock (Unix milliseconds).
+    public var occurredAtUnixMs: Int64
+    /// The encoded event message named by type.
+    public var payload: [UInt8]
+
+    public init(eventId: String = "", type: String = "", producer: String = "", subject: String = "", sequence: UInt64 = 0, occurredAtUnixMs: Int64 = 0, payload: [UInt8] = []) {
+        self.eventId = eventId
+        self.type = type
+        self.producer = producer
+        self.subject = subject
+        self.sequence = sequence
+        self.occurredAtUnixMs = occurredAtUnixMs
+        self.payload = payload
+    }
+}
+
+extension EventEnvelope: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.EventEnvelope"
+    typealias CMessage = Training__V1__EventEnvelope
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__event_envelope__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.event_id = arena.string(self.eventId)
+        message.pointee.type = arena.string(self.type)
+        message.pointee.producer = arena.string(self.producer)
+        message.pointee.subject = arena.string(self.subject)
+        message.pointee.sequence = self.sequence
+        message.pointee.occurred_at_unix_ms = self.occurredAtUnixMs
+        message.pointee.payload = arena.binary(self.payload)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.eventId = CDecode.string(message.pointee.event_id)
+        self.type = CDecode.string(message.pointee.type)
+        self.producer = CDecode.string(message.pointee.producer)
+        self.subject = CDecode.string(message.pointee.subject)
+        self.sequence = message.pointee.sequence
+        self.occurredAtUnixMs = message.pointee.occurred_at_unix_ms
+        self.payload = CDecode.bytes(message.pointee.payload)
+    }
+}
+
+extension EventEnvelope: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(eventId: "座席 agent ✓ 🎧 Ünïcode", type: "座席 agent ✓ 🎧 Ünïcode", producer: "座席 agent ✓ 🎧 Ünïcode", subject: "座席 agent ✓ 🎧 Ünïcode", sequence: UInt64.max, occurredAtUnixMs: Int64.min, payload: [0, 255, 1, 128]),
+        ]
+    }
+}
+
+/// 1 to 1,000 events, in the producer's order.
+public struct DeliverEventsRequest: Sendable, Hashable {
+    public var events: [EventEnvelope]
+
+    public init(events: [EventEnvelope] = []) {
+        self.events = events
+    }
+}
+
+extension DeliverEventsRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.DeliverEventsRequest"
+    typealias CMessage = Training__V1__DeliverEventsRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__deliver_events_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_events = self.events.count
+        message.pointee.events = arena.copy(self.events.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.events = try CRepeated(count: message.pointee.n_events, base: message.pointee.events).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try EventEnvelope(cMessage: CDecode.present(value)) } catch { throw error.prefixed("events", index: i) }
+        }
+    }
+}
+
+extension DeliverEventsRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(events: [EventEnvelope.wireSamples[1], EventEnvelope.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct EventAck: Sendable, Hashable {
+    public var eventId: String
+    public var disposition: EventDisposition
+    /// For REJECTED: why, for the operator who looks at a parked event.
+    public var reason: String
+
+    public init(eventId: String = "", disposition: EventDisposition = .unspecified, reason: String = "") {
+        self.eventId = eventId
+        self.disposition = disposition
+        self.reason = reason
+    }
+}
+
+extension EventAck: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.EventAck"
+    typealias CMessage = Training__V1__EventAck
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__event_ack__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.event_id = arena.string(self.eventId)
+        message.pointee.disposition = Training__V1__EventDisposition(rawValue: UInt32(bitPattern: self.disposition.rawValue))
+        message.pointee.reason = arena.string(self.reason)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.eventId = CDecode.string(message.pointee.event_id)
+        self.disposition = try CDecode.enumValue(message.pointee.disposition.rawValue, as: EventDisposition.self, field: "disposition")
+        self.reason = CDecode.string(message.pointee.reason)
+    }
+}
+
+extension EventAck: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(eventId: "座席 agent ✓ 🎧 Ünïcode", disposition: .eventRejected, reason: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// One acknowledgement per event judged, in request order. After a rejected event, later
+/// events of the same subject are not judged and get no acknowledgement: the producer
+/// sends them again after the rejected one, so that order per subject holds.
+public struct DeliverEventsResponse: Sendable, Hashable {
+    public var acks: [EventAck]
+
+    public init(acks: [EventAck] = []) {
+        self.acks = acks
+    }
+}
+
+extension DeliverEventsResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.DeliverEventsResponse"
+    typealias CMessage = Training__V1__DeliverEventsResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__deliver_events_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_acks = self.acks.count
+        message.pointee.acks = arena.copy(self.acks.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.acks = try CRepeated(count: message.pointee.n_acks, base: message.pointee.acks).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try EventAck(cMessage: CDecode.present(value)) } catch { throw error.prefixed("acks", index: i) }
+        }
+    }
+}
+
+extension DeliverEventsResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(acks: [EventAck.wireSamples[1], EventAck.wireSamples[1]]),
+        ]
+    }
+}
+
+/// A month was closed (or closed again after corrections): next month's tiers.
+/// Subject: "month:YYYY-MM". Consumers keep the latest revision of each month.
+public struct MonthClosed: Sendable, Hashable {
+    /// The closed month, YYYY-MM.
+    public var month: String
+    /// The month the tiers are for, YYYY-MM.
+    public var appliesToMonth: String
+    /// 1 for the first close; higher after each re-close.
+    public var revision: UInt32
+    /// The tier policy version used.
+    public var policyVersion: UInt32
+    /// Every tiered agent, with due dates.
+    public var assignments: [TierAssignment]
+
+    public init(month: String = "", appliesToMonth: String = "", revision: UInt32 = 0, policyVersion: UInt32 = 0, assignments: [TierAssignment] = []) {
+        self.month = month
+        self.appliesToMonth = appliesToMonth
+        self.revision = revision
+        self.policyVersion = policyVersion
+        self.assignments = assignments
+    }
+}
+
+extension MonthClosed: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.MonthClosed"
+    typealias CMessage = Training__V1__MonthClosed
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__month_closed__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.applies_to_month = arena.string(self.appliesToMonth)
+        message.pointee.revision = self.revision
+        message.pointee.policy_version = self.policyVersion
+        message.pointee.n_assignments = self.assignments.count
+        message.pointee.assignments = arena.copy(self.assignments.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.appliesToMonth = CDecode.string(message.pointee.applies_to_month)
+        self.revision = message.pointee.revision
+        self.policyVersion = message.pointee.policy_version
+        self.assignments = try CRepeated(count: message.pointee.n_assignments, base: message.pointee.assignments).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try TierAssignment(cMessage: CDecode.present(value)) } catch { throw error.prefixed("assignments", index: i) }
+        }
+    }
+}
+
+extension MonthClosed: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", appliesToMonth: "座席 agent ✓ 🎧 Ünïcode", revision: UInt32.max, policyVersion: UInt32.max, assignments: [TierAssignment.wireSamples[1], TierAssignment.wireSamples[1]]),
+        ]
+    }
+}
+
+/// Roster entries that changed: hires, leavers, team and queue moves. Subject: the agent id.
+public struct RosterChanged: Sendable, Hashable {
+    /// The new version, with its effective date.
+    public var entry: RosterEntry?
+
+    public init(entry: RosterEntry? = nil) {
+        self.entry = entry
+    }
+}
+
+extension RosterChanged: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.RosterChanged"
+    typealias CMessage = Training__V1__RosterChanged
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__roster_changed__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        if let value = self.entry { message.pointee.entry = value.makeFilledCMessage(in: arena) }
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        if let value = message.pointee.entry {
+            do throws(WireError) { self.entry = try RosterEntry(cMessage: value) } catch { throw error.prefixed("entry") }
+        } else {
+            self.entry = nil
+        }
+    }
+}
+
+extension RosterChanged: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(entry: RosterEntry.wireSamples[1]),
+        ]
+    }
+}
+
+/// A training session took place. Subject: the agent id (one event per attendee).
+public struct SessionCompleted: Sendable, Hashable {
+    public var sessionId: String
+    public var courseId: String
+    public var agentId: String
+    /// False: absent (excused or not, see excused).
+    public var attended: Bool
+    public var excused: Bool
+    /// YYYY-MM-DD, local.
+    public var completedOn: String
+    /// Scorecard lines the course is meant to move.
+    public var criterionIds: [String]
+    /// KPIs the course is meant to move.
+    public var metricIds: [String]
+
+    public init(sessionId: String = "", courseId: String = "", agentId: String = "", attended: Bool = false, excused: Bool = false, completedOn: String = "", criterionIds: [String] = [], metricIds: [String] = []) {
+        self.sessionId = sessionId
+        self.courseId = courseId
+        self.agentId = agentId
+        self.attended = attended
+        self.excused = excused
+        self.completedOn = completedOn
+        self.criterionIds = criterionIds
+        self.metricIds = metricIds
+    }
+}
+
+extension SessionCompleted: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.SessionCompleted"
+    typealias CMessage = Training__V1__SessionCompleted
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__session_completed__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.course_id = arena.string(self.courseId)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.attended = self.attended ? 1 : 0
+        message.pointee.excused = self.excused ? 1 : 0
+        message.pointee.completed_on = arena.string(self.completedOn)
+        message.pointee.n_criterion_ids = self.criterionIds.count
+        message.pointee.criterion_ids = arena.copy(self.criterionIds.map { Optional(arena.string($0)) })
+        message.pointee.n_metric_ids = self.metricIds.count
+        message.pointee.metric_ids = arena.copy(self.metricIds.map { Optional(arena.string($0)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.courseId = CDecode.string(message.pointee.course_id)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.attended = message.pointee.attended != 0
+        self.excused = message.pointee.excused != 0
+        self.completedOn = CDecode.string(message.pointee.completed_on)
+        self.criterionIds = CRepeated(count: message.pointee.n_criterion_ids, base: message.pointee.criterion_ids).map { CDecode.string($0) }
+        self.metricIds = CRepeated(count: message.pointee.n_metric_ids, base: message.pointee.metric_ids).map { CDecode.string($0) }
+    }
+}
+
+extension SessionCompleted: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(sessionId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", attended: true, excused: true, completedOn: "座席 agent ✓ 🎧 Ünïcode", criterionIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], metricIds: ["座席 agent ✓ 🎧 Ünïcode", "x"]),
+        ]
+    }
+}
+
+/// One-to-one coaching was delivered. Subject: the agent id.
+public struct CoachingDelivered: Sendable, Hashable {
+    public var coachingId: String
+    /// The CoachingRequested it answers; empty when the team leader coached directly.
+    public var requestId: String
+    public var agentId: String
+    /// Trainer or team leader.
+    public var coachId: String
+    /// The metric the coaching is meant to move.
+    public var metricId: String
+    /// YYYY-MM-DD, local.
+    public var deliveredOn: String
+
+    public init(coachingId: String = "", requestId: String = "", agentId: String = "", coachId: String = "", metricId: String = "", deliveredOn: String = "") {
+        self.coachingId = coachingId
+        self.requestId = requestId
+        self.agentId = agentId
+        self.coachId = coachId
+        self.metricId = metricId
+        self.deliveredOn = deliveredOn
+    }
+}
+
+extension CoachingDelivered: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CoachingDelivered"
+    typealias CMessage = Training__V1__CoachingDelivered
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__coaching_delivered__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.coaching_id = arena.string(self.coachingId)
+        message.pointee.request_id = arena.string(self.requestId)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.coach_id = arena.string(self.coachId)
+        message.pointee.metric_id = arena.string(self.metricId)
+        message.pointee.delivered_on = arena.string(self.deliveredOn)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.coachingId = CDecode.string(message.pointee.coaching_id)
+        self.requestId = CDecode.string(message.pointee.request_id)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.coachId = CDecode.string(message.pointee.coach_id)
+        self.metricId = CDecode.string(message.pointee.metric_id)
+        self.deliveredOn = CDecode.string(message.pointee.delivered_on)
+    }
+}
+
+extension CoachingDelivered: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(coachingId: "座席 agent ✓ 🎧 Ünïcode", requestId: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", coachId: "座席 agent ✓ 🎧 Ünïcode", metricId: "座席 agent ✓ 🎧 Ünïcode", deliveredOn: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// An agent did not improve and goes back into coaching. Subject: the agent id.
+public struct CoachingRequested: Sendable, Hashable {
+    public var requestId: String
+    public var agentId: String
+    /// Team leader id.
+    public var requestedBy: String
+    /// What is wrong, in the team leader's words.
+    public var problem: String
+    /// The metric to move.
+    public var metricId: String
+    /// Evaluation ids or call recording references.
+    public var evidence: [String]
+    /// How many times this agent was coached on this metric before.
+    public var attempt: UInt32
+
+    public init(requestId: String = "", agentId: String = "", requestedBy: String = "", problem: String = "", metricId: String = "", evidence: [String] = [], attempt: UInt32 = 0) {
+        self.requestId = requestId
+        self.agentId = agentId
+        self.requestedBy = requestedBy
+        self.problem = problem
+        self.metricId = metricId
+        self.evidence = evidence
+        self.attempt = attempt
+    }
+}
+
+extension CoachingRequested: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CoachingRequested"
+    typealias CMessage = Training__V1__CoachingRequested
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__coaching_requested__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.request_id = arena.string(self.requestId)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.requested_by = arena.string(self.requestedBy)
+        message.pointee.problem = arena.string(self.problem)
+        message.pointee.metric_id = arena.string(self.metricId)
+        message.pointee.n_evidence = self.evidence.count
+        message.pointee.evidence = arena.copy(self.evidence.map { Optional(arena.string($0)) })
+        message.pointee.attempt = self.attempt
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.requestId = CDecode.string(message.pointee.request_id)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.requestedBy = CDecode.string(message.pointee.requested_by)
+        self.problem = CDecode.string(message.pointee.problem)
+        self.metricId = CDecode.string(message.pointee.metric_id)
+        self.evidence = CRepeated(count: message.pointee.n_evidence, base: message.pointee.evidence).map { CDecode.string($0) }
+        self.attempt = message.pointee.attempt
+    }
+}
+
+extension CoachingRequested: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(requestId: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", requestedBy: "座席 agent ✓ 🎧 Ünïcode", problem: "座席 agent ✓ 🎧 Ünïcode", metricId: "座席 agent ✓ 🎧 Ünïcode", evidence: ["座席 agent ✓ 🎧 Ünïcode", "x"], attempt: UInt32.max),
+        ]
+    }
+}
+
+/// Served by every service that consumes events. Deliver returns OK with per-event acks;
+/// INVALID_ARGUMENT for an empty or oversized batch; UNAVAILABLE while shutting down (the
+/// producer retries after retry_after_ms); DEADLINE_EXCEEDED if the batch could not be
+/// stored in time (nothing of it was recorded: the producer sends it again).
+public enum EventInboxMethods {
+    /// The fully qualified service name, as health checks and method paths use it.
+    public static let serviceName = "training.v1.EventInbox"
+
+    public static let deliver = RPCMethod<DeliverEventsRequest, DeliverEventsResponse>(path: "/training.v1.EventInbox/Deliver")
+
+    /// Every method of the service, for routing tables and documentation.
+    public static let methodPaths: [String] = ["/training.v1.EventInbox/Deliver"]
+}
+
 // MARK: - training/v1/health.proto
 
 public enum ServingStatus: Int32, Sendable, Hashable, CaseIterable {
@@ -3539,6 +4075,15 @@ public enum TrainingSchedulingMethods {
 /// Every message of the contract, for tests and leak checks that must cover them all.
 public enum WireCatalog {
     public static let messageTypes: [any WireSampled.Type] = [
+        EventEnvelope.self,
+        DeliverEventsRequest.self,
+        EventAck.self,
+        DeliverEventsResponse.self,
+        MonthClosed.self,
+        RosterChanged.self,
+        SessionCompleted.self,
+        CoachingDelivered.self,
+        CoachingRequested.self,
         HealthCheckRequest.self,
         HealthCheckResponse.self,
         CallMetadata.self,

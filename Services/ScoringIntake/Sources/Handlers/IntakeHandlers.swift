@@ -14,11 +14,13 @@ struct IntakeHandlers: Sendable {
     let clock: ServiceClock
     let repository = IntakeRepository()
     let reference = ReferenceData()
+    let outbox: EventOutbox
 
     /// Loads the reference data; called once before the socket opens.
-    init(database: SQLiteDatabase, clock: ServiceClock) throws {
+    init(database: SQLiteDatabase, clock: ServiceClock, outbox: EventOutbox) throws {
         self.database = database
         self.clock = clock
+        self.outbox = outbox
         let reference = self.reference
         let repository = self.repository
         let loaded = DispatchSemaphore(value: 0)
@@ -63,6 +65,10 @@ struct IntakeHandlers: Sendable {
             let today = try repository.calendar(db)?.localDate(unixMilliseconds: now)
                 ?? CenterCalendar.utcDate(unixMilliseconds: now)
             let outcomes = try repository.upsertRoster(submissions, today: today, now: now, db)
+            for (submission, outcome) in zip(submissions, outcomes) where outcome == .accepted || outcome == .replaced {
+                guard case .success(let entry) = submission.validated(today: today) else { continue }
+                try outbox.append(RosterChanged(entry: entry.wire), subject: entry.agentID, occurredAt: now, db)
+            }
             return BatchResults.response(outcomes, ids: submissions.map(\.agentID))
         }
         reference.addAgents(response.results.filter { $0.outcome == .accepted || $0.outcome == .replaced }.map(\.id))
@@ -280,6 +286,11 @@ struct IntakeHandlers: Sendable {
         let caller = context.caller
         return try await database.idempotentWrite(context, now: now) { db in
             let closed = try repository.closeMonth(month, force: request.force, now: now, caller: caller, db)
+            try outbox.append(
+                MonthClosed(
+                    month: month.description, appliesToMonth: month.next.description, revision: UInt32(closed.revision),
+                    policyVersion: UInt32(closed.policyVersion), assignments: closed.assignments.map(\.wire)),
+                subject: "month:\(month)", occurredAt: now, db)
             let counts = Tier.allCases.map { tier in
                 TierCount(tier: tier.wire, agents: UInt32(closed.assignments.filter { $0.tier == tier }.count))
             }

@@ -169,6 +169,7 @@ enum IntakeSchema {
                     SELECT local_month, agent_id, COUNT(*), SUM(total), SUM(total * total)
                     FROM evaluations WHERE counting = 1 GROUP BY local_month, agent_id;
                 """),
+        Migration(version: 4, name: "event outbox", sql: EventOutbox.schema),
     ]
 }
 
