@@ -121,6 +121,12 @@ let package = Package(
             name: "StorageTests", dependencies: ["SQLiteStorage", .product(name: "Logging", package: "swift-log")],
             path: "Tests/StorageTests", swiftSettings: swiftSettings),
         .testTarget(
+            name: "ServiceKitTests",
+            dependencies: ["ServiceKit", "TestSupport", "RPCRuntime", "SQLiteStorage", "TrainingWire",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            path: "Tests/ServiceKitTests", swiftSettings: swiftSettings),
+        .testTarget(
             name: "ScoringIntakeTests", dependencies: ["ScoringIntake"],
             path: "Tests/ScoringIntakeTests", swiftSettings: swiftSettings),
         .testTarget(

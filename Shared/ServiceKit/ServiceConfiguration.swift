@@ -47,6 +47,8 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     public var synchronous: String?
     @Option(name: .customLong("consumer"), help: "An event consumer, NAME=SOCKET (repeatable).")
     public var consumers: [String] = []
+    @Option(name: .customLong("event-max-rejections"), help: "Rejections after which an event is parked (default 5).")
+    public var eventMaxRejections: Int?
 
     public init() {}
 }
@@ -85,6 +87,8 @@ public struct ServiceConfiguration: Sendable {
     /// Where this service's events go (flag `--consumer NAME=SOCKET`, environment
     /// `<PREFIX>_CONSUMERS=name=socket,name=socket`, file key `consumers` {name: socket}).
     public var eventConsumers: [EventConsumer] = []
+    /// How often a consumer may reject an event (not be down: reject it) before it is parked.
+    public var eventMaximumRejections = 5
     /// The policy sections of the configuration file, for the service to read (thresholds, windows).
     public var policies: [String: ConfigurationValue] = [:]
 
@@ -159,6 +163,9 @@ public struct ServiceConfiguration: Sendable {
             }
         }
         configuration.eventConsumers = try consumers(options.consumers, env("CONSUMERS"), file)
+        if let value = try integer(options.eventMaxRejections, "event-max-rejections", "EVENT_MAX_REJECTIONS", "event_max_rejections", 1...1000) {
+            configuration.eventMaximumRejections = value
+        }
         configuration.policies = file.policies
         try configuration.validatePaths()
         return configuration
