@@ -21,10 +21,15 @@ public protocol ServiceDefinition {
     /// The effects of the events this service consumes, by event type. A service with any
     /// serves `/training.v1.EventInbox/Deliver`; its migrations must include `EventInbox.schema`.
     static func eventEffects(environment: ServiceEnvironment) -> [String: EventEffect]
+    /// Whether this service writes events to its outbox. A service that does serves
+    /// `/training.v1.EventAdmin/*` (list deliveries, replay an event); its migrations must
+    /// include `EventOutbox.schema` and `IdempotentWrites.migration`.
+    static var producesEvents: Bool { get }
 }
 
 extension ServiceDefinition {
     public static func eventEffects(environment: ServiceEnvironment) -> [String: EventEffect] { [:] }
+    public static var producesEvents: Bool { false }
 }
 
 /// What handlers of a service may use.
@@ -95,6 +100,9 @@ public enum ServiceHost {
         if !effects.isEmpty {
             EventInbox(effects: effects).register(in: &router, database: database, clock: clock)
         }
+        if Definition.producesEvents {
+            EventAdmin(producer: outbox.producer).register(in: &router, database: database, clock: clock)
+        }
 
         var serverConfiguration = RPCServerConfiguration(socketPath: configuration.socketPath)
         serverConfiguration.socketMode = configuration.socketMode
@@ -114,7 +122,9 @@ public enum ServiceHost {
         ]
         if !outbox.consumers.isEmpty {
             // Started after the server and so stopped before it.
-            services.append(.init(service: EventDelivery(outbox: outbox, database: database, clock: clock, logger: logger)))
+            var settings = EventDelivery.Settings()
+            settings.maximumRejections = configuration.eventMaximumRejections
+            services.append(.init(service: EventDelivery(outbox: outbox, database: database, clock: clock, settings: settings, logger: logger)))
         }
         let group = ServiceGroup(
             configuration: .init(

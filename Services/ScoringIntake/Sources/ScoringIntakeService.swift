@@ -15,6 +15,8 @@ public enum ScoringIntakeService: ServiceDefinition {
     /// migration; add a new one.
     public static let migrations: [Migration] = IntakeSchema.migrations
 
+    public static let producesEvents = true
+
     public static func registerMethods(in router: inout RPCRouter, environment: ServiceEnvironment) throws {
         try IntakeHandlers(database: environment.database, clock: environment.clock, outbox: environment.outbox).register(in: &router)
     }

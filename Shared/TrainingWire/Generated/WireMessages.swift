@@ -39,6 +39,31 @@ public enum EventDisposition: Int32, Sendable, Hashable, CaseIterable {
     }
 }
 
+/// Where one event's delivery to one consumer stands, in the producer's outbox.
+public enum OutboxDeliveryState: Int32, Sendable, Hashable, CaseIterable {
+    /// Not a state: never in a response; in a filter, INVALID_ARGUMENT.
+    case unspecified = 0
+    /// Not yet acknowledged by the consumer: waiting to be sent, or waiting for its retry
+    /// (next_attempt_at_unix_ms) after the consumer was down or rejected it.
+    case deliveryPending = 1
+    /// The consumer acknowledged it (EVENT_APPLIED or EVENT_DUPLICATE); delivered_at_unix_ms says when.
+    case deliveryDelivered = 2
+    /// The consumer rejected it as often as the producer allows (event_max_rejections, 5 by
+    /// default): no longer sent. last_error holds the consumer's last reason; ReplayEvent
+    /// sends it again once the cause is fixed.
+    case deliveryParked = 3
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "OUTBOX_DELIVERY_STATE_UNSPECIFIED"
+        case .deliveryPending: "DELIVERY_PENDING"
+        case .deliveryDelivered: "DELIVERY_DELIVERED"
+        case .deliveryParked: "DELIVERY_PARKED"
+        }
+    }
+}
+
 /// One event as it travels: its identity, its order and its encoded payload.
 public struct EventEnvelope: Sendable, Hashable {
     /// Unique across all producers and all time (the producer's service name and its outbox
@@ -539,6 +564,287 @@ extension CoachingRequested: WireSampled {
     }
 }
 
+/// One event's delivery to one consumer: the event's identity and the delivery's state.
+public struct OutboxDelivery: Sendable, Hashable {
+    /// The event's id, e.g. "training.v1.ScoringIntake/42": what ReplayEvent takes.
+    public var eventId: String
+    /// The payload's message type, e.g. "training.v1.MonthClosed".
+    public var type: String
+    /// What the event is about: an agent id, or "month:2026-10".
+    public var subject: String
+    /// The producer's outbox sequence number (the number after the "/" of event_id).
+    public var sequence: UInt64
+    /// When the change happened, on the producer's service clock (Unix milliseconds).
+    public var occurredAtUnixMs: Int64
+    /// The consumer's name, as configured with --consumer NAME=SOCKET.
+    public var consumer: String
+    /// Pending, delivered or parked; never OUTBOX_DELIVERY_STATE_UNSPECIFIED.
+    public var state: OutboxDeliveryState
+    /// How many times the consumer rejected the event since it was written or last replayed.
+    /// Outages (consumer down, UNAVAILABLE, timeouts) do not count.
+    public var attempts: UInt32
+    /// For a pending delivery after a rejection: not sent before this instant (Unix
+    /// milliseconds, service clock). 0: as soon as the events before it are delivered.
+    /// Kept as it was for delivered and parked deliveries.
+    public var nextAttemptAtUnixMs: Int64
+    /// The consumer's reason for its last rejection (EventAck.reason); empty when it never
+    /// rejected the event since it was written or last replayed.
+    public var lastError: String
+    /// When the consumer acknowledged it (Unix milliseconds, service clock); 0 unless DELIVERY_DELIVERED.
+    public var deliveredAtUnixMs: Int64
+
+    public init(eventId: String = "", type: String = "", subject: String = "", sequence: UInt64 = 0, occurredAtUnixMs: Int64 = 0, consumer: String = "", state: OutboxDeliveryState = .unspecified, attempts: UInt32 = 0, nextAttemptAtUnixMs: Int64 = 0, lastError: String = "", deliveredAtUnixMs: Int64 = 0) {
+        self.eventId = eventId
+        self.type = type
+        self.subject = subject
+        self.sequence = sequence
+        self.occurredAtUnixMs = occurredAtUnixMs
+        self.consumer = consumer
+        self.state = state
+        self.attempts = attempts
+        self.nextAttemptAtUnixMs = nextAttemptAtUnixMs
+        self.lastError = lastError
+        self.deliveredAtUnixMs = deliveredAtUnixMs
+    }
+}
+
+extension OutboxDelivery: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.OutboxDelivery"
+    typealias CMessage = Training__V1__OutboxDelivery
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__outbox_delivery__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.event_id = arena.string(self.eventId)
+        message.pointee.type = arena.string(self.type)
+        message.pointee.subject = arena.string(self.subject)
+        message.pointee.sequence = self.sequence
+        message.pointee.occurred_at_unix_ms = self.occurredAtUnixMs
+        message.pointee.consumer = arena.string(self.consumer)
+        message.pointee.state = Training__V1__OutboxDeliveryState(rawValue: UInt32(bitPattern: self.state.rawValue))
+        message.pointee.attempts = self.attempts
+        message.pointee.next_attempt_at_unix_ms = self.nextAttemptAtUnixMs
+        message.pointee.last_error = arena.string(self.lastError)
+        message.pointee.delivered_at_unix_ms = self.deliveredAtUnixMs
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.eventId = CDecode.string(message.pointee.event_id)
+        self.type = CDecode.string(message.pointee.type)
+        self.subject = CDecode.string(message.pointee.subject)
+        self.sequence = message.pointee.sequence
+        self.occurredAtUnixMs = message.pointee.occurred_at_unix_ms
+        self.consumer = CDecode.string(message.pointee.consumer)
+        self.state = try CDecode.enumValue(message.pointee.state.rawValue, as: OutboxDeliveryState.self, field: "state")
+        self.attempts = message.pointee.attempts
+        self.nextAttemptAtUnixMs = message.pointee.next_attempt_at_unix_ms
+        self.lastError = CDecode.string(message.pointee.last_error)
+        self.deliveredAtUnixMs = message.pointee.delivered_at_unix_ms
+    }
+}
+
+extension OutboxDelivery: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(eventId: "座席 agent ✓ 🎧 Ünïcode", type: "座席 agent ✓ 🎧 Ünïcode", subject: "座席 agent ✓ 🎧 Ünïcode", sequence: UInt64.max, occurredAtUnixMs: Int64.min, consumer: "座席 agent ✓ 🎧 Ünïcode", state: .deliveryParked, attempts: UInt32.max, nextAttemptAtUnixMs: Int64.min, lastError: "座席 agent ✓ 🎧 Ünïcode", deliveredAtUnixMs: Int64.min),
+        ]
+    }
+}
+
+/// Lists deliveries of this producer's outbox, oldest event first (by sequence, then consumer).
+public struct ListEventsRequest: Sendable, Hashable {
+    /// The states to list, each at most once (INVALID_ARGUMENT for a repeat or
+    /// OUTBOX_DELIVERY_STATE_UNSPECIFIED). Empty: DELIVERY_PENDING and DELIVERY_PARKED, the
+    /// deliveries an operator may have to act on.
+    public var states: [OutboxDeliveryState]
+    /// Only the deliveries to this consumer. Optional; empty: every consumer. A name no
+    /// delivery has lists nothing (OK, no rows).
+    public var consumer: String
+    /// At most this many rows. 0: 100; at most 1,000 (INVALID_ARGUMENT above).
+    public var limit: UInt32
+    /// Only events with a higher sequence: to page on, pass the last row's sequence. Optional; 0: from the first.
+    public var afterSequence: UInt64
+
+    public init(states: [OutboxDeliveryState] = [], consumer: String = "", limit: UInt32 = 0, afterSequence: UInt64 = 0) {
+        self.states = states
+        self.consumer = consumer
+        self.limit = limit
+        self.afterSequence = afterSequence
+    }
+}
+
+extension ListEventsRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ListEventsRequest"
+    typealias CMessage = Training__V1__ListEventsRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__list_events_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_states = self.states.count
+        message.pointee.states = arena.copy(self.states.map { Training__V1__OutboxDeliveryState(rawValue: UInt32(bitPattern: $0.rawValue)) })
+        message.pointee.consumer = arena.string(self.consumer)
+        message.pointee.limit = self.limit
+        message.pointee.after_sequence = self.afterSequence
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.states = try CRepeated(count: message.pointee.n_states, base: message.pointee.states).mapIndexed { (i, value) throws(WireError) in try CDecode.enumValue(value.rawValue, as: OutboxDeliveryState.self, field: "states", index: i) }
+        self.consumer = CDecode.string(message.pointee.consumer)
+        self.limit = message.pointee.limit
+        self.afterSequence = message.pointee.after_sequence
+    }
+}
+
+extension ListEventsRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(states: [.deliveryParked, .deliveryParked], consumer: "座席 agent ✓ 🎧 Ünïcode", limit: UInt32.max, afterSequence: UInt64.max),
+        ]
+    }
+}
+
+public struct ListEventsResponse: Sendable, Hashable {
+    /// The matching deliveries, by sequence then consumer name; at most limit.
+    public var deliveries: [OutboxDelivery]
+    /// True when more deliveries match after the last row (page on with after_sequence).
+    public var truncated: Bool
+
+    public init(deliveries: [OutboxDelivery] = [], truncated: Bool = false) {
+        self.deliveries = deliveries
+        self.truncated = truncated
+    }
+}
+
+extension ListEventsResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ListEventsResponse"
+    typealias CMessage = Training__V1__ListEventsResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__list_events_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_deliveries = self.deliveries.count
+        message.pointee.deliveries = arena.copy(self.deliveries.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.truncated = self.truncated ? 1 : 0
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.deliveries = try CRepeated(count: message.pointee.n_deliveries, base: message.pointee.deliveries).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try OutboxDelivery(cMessage: CDecode.present(value)) } catch { throw error.prefixed("deliveries", index: i) }
+        }
+        self.truncated = message.pointee.truncated != 0
+    }
+}
+
+extension ListEventsResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(deliveries: [OutboxDelivery.wireSamples[1], OutboxDelivery.wireSamples[1]], truncated: true),
+        ]
+    }
+}
+
+/// Sends an event to a consumer again, whatever its delivery's state.
+public struct ReplayEventRequest: Sendable, Hashable {
+    /// The event's id as ListEvents shows it, "<this producer>/<sequence>", e.g.
+    /// "training.v1.ScoringIntake/42". Required; the producer must be the service called and
+    /// the sequence a positive decimal integer without sign or leading zeros.
+    public var eventId: String
+    /// The consumer to send it to again. Optional; empty: every consumer of the event.
+    public var consumer: String
+
+    public init(eventId: String = "", consumer: String = "") {
+        self.eventId = eventId
+        self.consumer = consumer
+    }
+}
+
+extension ReplayEventRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ReplayEventRequest"
+    typealias CMessage = Training__V1__ReplayEventRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__replay_event_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.event_id = arena.string(self.eventId)
+        message.pointee.consumer = arena.string(self.consumer)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.eventId = CDecode.string(message.pointee.event_id)
+        self.consumer = CDecode.string(message.pointee.consumer)
+    }
+}
+
+extension ReplayEventRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(eventId: "座席 agent ✓ 🎧 Ünïcode", consumer: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct ReplayEventResponse: Sendable, Hashable {
+    /// The deliveries that were reset, as they are now: DELIVERY_PENDING, attempts 0,
+    /// next_attempt_at_unix_ms the service clock's now, last_error empty, delivered_at_unix_ms 0.
+    /// By consumer name.
+    public var deliveries: [OutboxDelivery]
+
+    public init(deliveries: [OutboxDelivery] = []) {
+        self.deliveries = deliveries
+    }
+}
+
+extension ReplayEventResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ReplayEventResponse"
+    typealias CMessage = Training__V1__ReplayEventResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__replay_event_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_deliveries = self.deliveries.count
+        message.pointee.deliveries = arena.copy(self.deliveries.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.deliveries = try CRepeated(count: message.pointee.n_deliveries, base: message.pointee.deliveries).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try OutboxDelivery(cMessage: CDecode.present(value)) } catch { throw error.prefixed("deliveries", index: i) }
+        }
+    }
+}
+
+extension ReplayEventResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(deliveries: [OutboxDelivery.wireSamples[1], OutboxDelivery.wireSamples[1]]),
+        ]
+    }
+}
+
 /// Served by every service that consumes events. Deliver returns OK with per-event acks;
 /// INVALID_ARGUMENT for an empty or oversized batch; UNAVAILABLE while shutting down (the
 /// producer retries after retry_after_ms); DEADLINE_EXCEEDED if the batch could not be
@@ -551,6 +857,47 @@ public enum EventInboxMethods {
 
     /// Every method of the service, for routing tables and documentation.
     public static let methodPaths: [String] = ["/training.v1.EventInbox/Deliver"]
+}
+
+/// Served by every service that produces events (today: training.v1.ScoringIntake), for
+/// operators (trainctl admin events | replay). Other services answer UNIMPLEMENTED.
+/// Statuses any method can return besides those listed: INVALID_ARGUMENT when the payload
+/// does not decode; UNAVAILABLE (retry_after_ms 1000) from a server that is shutting down;
+/// DEADLINE_EXCEEDED for a timeout of 0; RESOURCE_EXHAUSTED for an oversize frame.
+public enum EventAdminMethods {
+    /// The fully qualified service name, as health checks and method paths use it.
+    public static let serviceName = "training.v1.EventAdmin"
+
+    /// Lists deliveries of the outbox by state and consumer. A read: ignores idempotency_key.
+    /// OK: the matching deliveries (possibly none).
+    /// INVALID_ARGUMENT: states holds OUTBOX_DELIVERY_STATE_UNSPECIFIED or a state twice; limit
+    /// over 1,000.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let listEvents = RPCMethod<ListEventsRequest, ListEventsResponse>(path: "/training.v1.EventAdmin/ListEvents")
+
+    /// Sets an event's delivery (to one consumer, or to each of its consumers) back to
+    /// DELIVERY_PENDING with attempts 0 and its next attempt now, whatever its state: the
+    /// delivery loop sends it again when it reaches it in outbox order. A consumer that had
+    /// applied it acknowledges it as EVENT_DUPLICATE, and nothing changes there. Events of the
+    /// same subject delivered meanwhile are not sent again: a replayed event may arrive after
+    /// later events of its subject. Mutating; honours idempotency_key.
+    /// OK: the deliveries reset.
+    /// INVALID_ARGUMENT: event_id empty, not "<producer>/<sequence>", of another producer, or
+    /// with a sequence that is not a positive integer; metadata.idempotency_key already used
+    /// for another method. Nothing changed.
+    /// NOT_FOUND: no event with that sequence in the outbox; consumer set and the event has no
+    /// delivery to it; consumer empty and the event has no delivery at all (no consumer was
+    /// configured when it was written). Nothing changed.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let replayEvent = RPCMethod<ReplayEventRequest, ReplayEventResponse>(path: "/training.v1.EventAdmin/ReplayEvent")
+
+    /// Every method of the service, for routing tables and documentation.
+    public static let methodPaths: [String] = ["/training.v1.EventAdmin/ListEvents", "/training.v1.EventAdmin/ReplayEvent"]
 }
 
 // MARK: - training/v1/health.proto
@@ -4084,6 +4431,11 @@ public enum WireCatalog {
         SessionCompleted.self,
         CoachingDelivered.self,
         CoachingRequested.self,
+        OutboxDelivery.self,
+        ListEventsRequest.self,
+        ListEventsResponse.self,
+        ReplayEventRequest.self,
+        ReplayEventResponse.self,
         HealthCheckRequest.self,
         HealthCheckResponse.self,
         CallMetadata.self,

@@ -412,6 +412,231 @@ void   training__v1__coaching_requested__free_unpacked
   assert(message->base.descriptor == &training__v1__coaching_requested__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   training__v1__outbox_delivery__init
+                     (Training__V1__OutboxDelivery         *message)
+{
+  static const Training__V1__OutboxDelivery init_value = TRAINING__V1__OUTBOX_DELIVERY__INIT;
+  *message = init_value;
+}
+size_t training__v1__outbox_delivery__get_packed_size
+                     (const Training__V1__OutboxDelivery *message)
+{
+  assert(message->base.descriptor == &training__v1__outbox_delivery__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__outbox_delivery__pack
+                     (const Training__V1__OutboxDelivery *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__outbox_delivery__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__outbox_delivery__pack_to_buffer
+                     (const Training__V1__OutboxDelivery *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__outbox_delivery__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__OutboxDelivery *
+       training__v1__outbox_delivery__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__OutboxDelivery *)
+     protobuf_c_message_unpack (&training__v1__outbox_delivery__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__outbox_delivery__free_unpacked
+                     (Training__V1__OutboxDelivery *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__outbox_delivery__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__list_events_request__init
+                     (Training__V1__ListEventsRequest         *message)
+{
+  static const Training__V1__ListEventsRequest init_value = TRAINING__V1__LIST_EVENTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__list_events_request__get_packed_size
+                     (const Training__V1__ListEventsRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__list_events_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__list_events_request__pack
+                     (const Training__V1__ListEventsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__list_events_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__list_events_request__pack_to_buffer
+                     (const Training__V1__ListEventsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__list_events_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ListEventsRequest *
+       training__v1__list_events_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ListEventsRequest *)
+     protobuf_c_message_unpack (&training__v1__list_events_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__list_events_request__free_unpacked
+                     (Training__V1__ListEventsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__list_events_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__list_events_response__init
+                     (Training__V1__ListEventsResponse         *message)
+{
+  static const Training__V1__ListEventsResponse init_value = TRAINING__V1__LIST_EVENTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__list_events_response__get_packed_size
+                     (const Training__V1__ListEventsResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__list_events_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__list_events_response__pack
+                     (const Training__V1__ListEventsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__list_events_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__list_events_response__pack_to_buffer
+                     (const Training__V1__ListEventsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__list_events_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ListEventsResponse *
+       training__v1__list_events_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ListEventsResponse *)
+     protobuf_c_message_unpack (&training__v1__list_events_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__list_events_response__free_unpacked
+                     (Training__V1__ListEventsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__list_events_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__replay_event_request__init
+                     (Training__V1__ReplayEventRequest         *message)
+{
+  static const Training__V1__ReplayEventRequest init_value = TRAINING__V1__REPLAY_EVENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__replay_event_request__get_packed_size
+                     (const Training__V1__ReplayEventRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__replay_event_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__replay_event_request__pack
+                     (const Training__V1__ReplayEventRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__replay_event_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__replay_event_request__pack_to_buffer
+                     (const Training__V1__ReplayEventRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__replay_event_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ReplayEventRequest *
+       training__v1__replay_event_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ReplayEventRequest *)
+     protobuf_c_message_unpack (&training__v1__replay_event_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__replay_event_request__free_unpacked
+                     (Training__V1__ReplayEventRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__replay_event_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__replay_event_response__init
+                     (Training__V1__ReplayEventResponse         *message)
+{
+  static const Training__V1__ReplayEventResponse init_value = TRAINING__V1__REPLAY_EVENT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__replay_event_response__get_packed_size
+                     (const Training__V1__ReplayEventResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__replay_event_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__replay_event_response__pack
+                     (const Training__V1__ReplayEventResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__replay_event_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__replay_event_response__pack_to_buffer
+                     (const Training__V1__ReplayEventResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__replay_event_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ReplayEventResponse *
+       training__v1__replay_event_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ReplayEventResponse *)
+     protobuf_c_message_unpack (&training__v1__replay_event_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__replay_event_response__free_unpacked
+                     (Training__V1__ReplayEventResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__replay_event_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor training__v1__event_envelope__field_descriptors[7] =
 {
   {
@@ -1144,6 +1369,391 @@ const ProtobufCMessageDescriptor training__v1__coaching_requested__descriptor =
   (ProtobufCMessageInit) training__v1__coaching_requested__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor training__v1__outbox_delivery__field_descriptors[11] =
+{
+  {
+    "event_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__OutboxDelivery, event_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "type",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__OutboxDelivery, type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "subject",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__OutboxDelivery, subject),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sequence",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__OutboxDelivery, sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "occurred_at_unix_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__OutboxDelivery, occurred_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "consumer",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__OutboxDelivery, consumer),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__OutboxDelivery, state),
+    &training__v1__outbox_delivery_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attempts",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__OutboxDelivery, attempts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_attempt_at_unix_ms",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__OutboxDelivery, next_attempt_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_error",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__OutboxDelivery, last_error),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delivered_at_unix_ms",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__OutboxDelivery, delivered_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__outbox_delivery__field_indices_by_name[] = {
+  7,   /* field[7] = attempts */
+  5,   /* field[5] = consumer */
+  10,   /* field[10] = delivered_at_unix_ms */
+  0,   /* field[0] = event_id */
+  9,   /* field[9] = last_error */
+  8,   /* field[8] = next_attempt_at_unix_ms */
+  4,   /* field[4] = occurred_at_unix_ms */
+  3,   /* field[3] = sequence */
+  6,   /* field[6] = state */
+  2,   /* field[2] = subject */
+  1,   /* field[1] = type */
+};
+static const ProtobufCIntRange training__v1__outbox_delivery__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor training__v1__outbox_delivery__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.OutboxDelivery",
+  "OutboxDelivery",
+  "Training__V1__OutboxDelivery",
+  "training.v1",
+  sizeof(Training__V1__OutboxDelivery),
+  11,
+  training__v1__outbox_delivery__field_descriptors,
+  training__v1__outbox_delivery__field_indices_by_name,
+  1,  training__v1__outbox_delivery__number_ranges,
+  (ProtobufCMessageInit) training__v1__outbox_delivery__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__list_events_request__field_descriptors[4] =
+{
+  {
+    "states",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Training__V1__ListEventsRequest, n_states),
+    offsetof(Training__V1__ListEventsRequest, states),
+    &training__v1__outbox_delivery_state__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "consumer",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListEventsRequest, consumer),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListEventsRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "after_sequence",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListEventsRequest, after_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__list_events_request__field_indices_by_name[] = {
+  3,   /* field[3] = after_sequence */
+  1,   /* field[1] = consumer */
+  2,   /* field[2] = limit */
+  0,   /* field[0] = states */
+};
+static const ProtobufCIntRange training__v1__list_events_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__list_events_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ListEventsRequest",
+  "ListEventsRequest",
+  "Training__V1__ListEventsRequest",
+  "training.v1",
+  sizeof(Training__V1__ListEventsRequest),
+  4,
+  training__v1__list_events_request__field_descriptors,
+  training__v1__list_events_request__field_indices_by_name,
+  1,  training__v1__list_events_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__list_events_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__list_events_response__field_descriptors[2] =
+{
+  {
+    "deliveries",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__ListEventsResponse, n_deliveries),
+    offsetof(Training__V1__ListEventsResponse, deliveries),
+    &training__v1__outbox_delivery__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "truncated",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListEventsResponse, truncated),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__list_events_response__field_indices_by_name[] = {
+  0,   /* field[0] = deliveries */
+  1,   /* field[1] = truncated */
+};
+static const ProtobufCIntRange training__v1__list_events_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__list_events_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ListEventsResponse",
+  "ListEventsResponse",
+  "Training__V1__ListEventsResponse",
+  "training.v1",
+  sizeof(Training__V1__ListEventsResponse),
+  2,
+  training__v1__list_events_response__field_descriptors,
+  training__v1__list_events_response__field_indices_by_name,
+  1,  training__v1__list_events_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__list_events_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__replay_event_request__field_descriptors[2] =
+{
+  {
+    "event_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ReplayEventRequest, event_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "consumer",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ReplayEventRequest, consumer),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__replay_event_request__field_indices_by_name[] = {
+  1,   /* field[1] = consumer */
+  0,   /* field[0] = event_id */
+};
+static const ProtobufCIntRange training__v1__replay_event_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__replay_event_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ReplayEventRequest",
+  "ReplayEventRequest",
+  "Training__V1__ReplayEventRequest",
+  "training.v1",
+  sizeof(Training__V1__ReplayEventRequest),
+  2,
+  training__v1__replay_event_request__field_descriptors,
+  training__v1__replay_event_request__field_indices_by_name,
+  1,  training__v1__replay_event_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__replay_event_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__replay_event_response__field_descriptors[1] =
+{
+  {
+    "deliveries",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__ReplayEventResponse, n_deliveries),
+    offsetof(Training__V1__ReplayEventResponse, deliveries),
+    &training__v1__outbox_delivery__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__replay_event_response__field_indices_by_name[] = {
+  0,   /* field[0] = deliveries */
+};
+static const ProtobufCIntRange training__v1__replay_event_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__replay_event_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ReplayEventResponse",
+  "ReplayEventResponse",
+  "Training__V1__ReplayEventResponse",
+  "training.v1",
+  sizeof(Training__V1__ReplayEventResponse),
+  1,
+  training__v1__replay_event_response__field_descriptors,
+  training__v1__replay_event_response__field_indices_by_name,
+  1,  training__v1__replay_event_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__replay_event_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue training__v1__event_disposition__enum_values_by_number[4] =
 {
   { "EVENT_DISPOSITION_UNSPECIFIED", "TRAINING__V1__EVENT_DISPOSITION__EVENT_DISPOSITION_UNSPECIFIED", 0 },
@@ -1174,6 +1784,38 @@ const ProtobufCEnumDescriptor training__v1__event_disposition__descriptor =
   training__v1__event_disposition__enum_values_by_name,
   1,
   training__v1__event_disposition__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__outbox_delivery_state__enum_values_by_number[4] =
+{
+  { "OUTBOX_DELIVERY_STATE_UNSPECIFIED", "TRAINING__V1__OUTBOX_DELIVERY_STATE__OUTBOX_DELIVERY_STATE_UNSPECIFIED", 0 },
+  { "DELIVERY_PENDING", "TRAINING__V1__OUTBOX_DELIVERY_STATE__DELIVERY_PENDING", 1 },
+  { "DELIVERY_DELIVERED", "TRAINING__V1__OUTBOX_DELIVERY_STATE__DELIVERY_DELIVERED", 2 },
+  { "DELIVERY_PARKED", "TRAINING__V1__OUTBOX_DELIVERY_STATE__DELIVERY_PARKED", 3 },
+};
+static const ProtobufCIntRange training__v1__outbox_delivery_state__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex training__v1__outbox_delivery_state__enum_values_by_name[4] =
+{
+  { "DELIVERY_DELIVERED", 2 },
+  { "DELIVERY_PARKED", 3 },
+  { "DELIVERY_PENDING", 1 },
+  { "OUTBOX_DELIVERY_STATE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__outbox_delivery_state__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.OutboxDeliveryState",
+  "OutboxDeliveryState",
+  "Training__V1__OutboxDeliveryState",
+  "training.v1",
+  4,
+  training__v1__outbox_delivery_state__enum_values_by_number,
+  4,
+  training__v1__outbox_delivery_state__enum_values_by_name,
+  1,
+  training__v1__outbox_delivery_state__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCMethodDescriptor training__v1__event_inbox__method_descriptors[1] =
@@ -1207,5 +1849,48 @@ void training__v1__event_inbox__init (Training__V1__EventInbox_Service *service,
 {
   protobuf_c_service_generated_init (&service->base,
                                      &training__v1__event_inbox__descriptor,
+                                     (ProtobufCServiceDestroy) destroy);
+}
+static const ProtobufCMethodDescriptor training__v1__event_admin__method_descriptors[2] =
+{
+  { "ListEvents", &training__v1__list_events_request__descriptor, &training__v1__list_events_response__descriptor },
+  { "ReplayEvent", &training__v1__replay_event_request__descriptor, &training__v1__replay_event_response__descriptor },
+};
+const unsigned training__v1__event_admin__method_indices_by_name[] = {
+  0,        /* ListEvents */
+  1         /* ReplayEvent */
+};
+const ProtobufCServiceDescriptor training__v1__event_admin__descriptor =
+{
+  PROTOBUF_C__SERVICE_DESCRIPTOR_MAGIC,
+  "training.v1.EventAdmin",
+  "EventAdmin",
+  "Training__V1__EventAdmin",
+  "training.v1",
+  2,
+  training__v1__event_admin__method_descriptors,
+  training__v1__event_admin__method_indices_by_name
+};
+void training__v1__event_admin__list_events(ProtobufCService *service,
+                                            const Training__V1__ListEventsRequest *input,
+                                            Training__V1__ListEventsResponse_Closure closure,
+                                            void *closure_data)
+{
+  assert(service->descriptor == &training__v1__event_admin__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__event_admin__replay_event(ProtobufCService *service,
+                                             const Training__V1__ReplayEventRequest *input,
+                                             Training__V1__ReplayEventResponse_Closure closure,
+                                             void *closure_data)
+{
+  assert(service->descriptor == &training__v1__event_admin__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__event_admin__init (Training__V1__EventAdmin_Service *service,
+                                      Training__V1__EventAdmin_ServiceDestroy destroy)
+{
+  protobuf_c_service_generated_init (&service->base,
+                                     &training__v1__event_admin__descriptor,
                                      (ProtobufCServiceDestroy) destroy);
 }

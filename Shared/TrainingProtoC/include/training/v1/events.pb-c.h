@@ -25,6 +25,11 @@ typedef struct Training__V1__RosterChanged Training__V1__RosterChanged;
 typedef struct Training__V1__SessionCompleted Training__V1__SessionCompleted;
 typedef struct Training__V1__CoachingDelivered Training__V1__CoachingDelivered;
 typedef struct Training__V1__CoachingRequested Training__V1__CoachingRequested;
+typedef struct Training__V1__OutboxDelivery Training__V1__OutboxDelivery;
+typedef struct Training__V1__ListEventsRequest Training__V1__ListEventsRequest;
+typedef struct Training__V1__ListEventsResponse Training__V1__ListEventsResponse;
+typedef struct Training__V1__ReplayEventRequest Training__V1__ReplayEventRequest;
+typedef struct Training__V1__ReplayEventResponse Training__V1__ReplayEventResponse;
 
 
 /* --- enums --- */
@@ -45,6 +50,31 @@ typedef enum _Training__V1__EventDisposition {
   TRAINING__V1__EVENT_DISPOSITION__EVENT_REJECTED = 3
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__EVENT_DISPOSITION)
 } Training__V1__EventDisposition;
+/*
+ * Where one event's delivery to one consumer stands, in the producer's outbox.
+ */
+typedef enum _Training__V1__OutboxDeliveryState {
+  /*
+   * Not a state: never in a response; in a filter, INVALID_ARGUMENT.
+   */
+  TRAINING__V1__OUTBOX_DELIVERY_STATE__OUTBOX_DELIVERY_STATE_UNSPECIFIED = 0,
+  /*
+   * Not yet acknowledged by the consumer: waiting to be sent, or waiting for its retry
+   * (next_attempt_at_unix_ms) after the consumer was down or rejected it.
+   */
+  TRAINING__V1__OUTBOX_DELIVERY_STATE__DELIVERY_PENDING = 1,
+  /*
+   * The consumer acknowledged it (EVENT_APPLIED or EVENT_DUPLICATE); delivered_at_unix_ms says when.
+   */
+  TRAINING__V1__OUTBOX_DELIVERY_STATE__DELIVERY_DELIVERED = 2,
+  /*
+   * The consumer rejected it as often as the producer allows (event_max_rejections, 5 by
+   * default): no longer sent. last_error holds the consumer's last reason; ReplayEvent
+   * sends it again once the cause is fixed.
+   */
+  TRAINING__V1__OUTBOX_DELIVERY_STATE__DELIVERY_PARKED = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__OUTBOX_DELIVERY_STATE)
+} Training__V1__OutboxDeliveryState;
 
 /* --- messages --- */
 
@@ -284,6 +314,154 @@ struct  Training__V1__CoachingRequested
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0 }
 
 
+/*
+ * One event's delivery to one consumer: the event's identity and the delivery's state.
+ */
+struct  Training__V1__OutboxDelivery
+{
+  ProtobufCMessage base;
+  /*
+   * The event's id, e.g. "training.v1.ScoringIntake/42": what ReplayEvent takes.
+   */
+  char *event_id;
+  /*
+   * The payload's message type, e.g. "training.v1.MonthClosed".
+   */
+  char *type;
+  /*
+   * What the event is about: an agent id, or "month:2026-10".
+   */
+  char *subject;
+  /*
+   * The producer's outbox sequence number (the number after the "/" of event_id).
+   */
+  uint64_t sequence;
+  /*
+   * When the change happened, on the producer's service clock (Unix milliseconds).
+   */
+  int64_t occurred_at_unix_ms;
+  /*
+   * The consumer's name, as configured with --consumer NAME=SOCKET.
+   */
+  char *consumer;
+  /*
+   * Pending, delivered or parked; never OUTBOX_DELIVERY_STATE_UNSPECIFIED.
+   */
+  Training__V1__OutboxDeliveryState state;
+  /*
+   * How many times the consumer rejected the event since it was written or last replayed.
+   * Outages (consumer down, UNAVAILABLE, timeouts) do not count.
+   */
+  uint32_t attempts;
+  /*
+   * For a pending delivery after a rejection: not sent before this instant (Unix
+   * milliseconds, service clock). 0: as soon as the events before it are delivered.
+   * Kept as it was for delivered and parked deliveries.
+   */
+  int64_t next_attempt_at_unix_ms;
+  /*
+   * The consumer's reason for its last rejection (EventAck.reason); empty when it never
+   * rejected the event since it was written or last replayed.
+   */
+  char *last_error;
+  /*
+   * When the consumer acknowledged it (Unix milliseconds, service clock); 0 unless DELIVERY_DELIVERED.
+   */
+  int64_t delivered_at_unix_ms;
+};
+#define TRAINING__V1__OUTBOX_DELIVERY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__outbox_delivery__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, TRAINING__V1__OUTBOX_DELIVERY_STATE__OUTBOX_DELIVERY_STATE_UNSPECIFIED, 0, 0, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * Lists deliveries of this producer's outbox, oldest event first (by sequence, then consumer).
+ */
+struct  Training__V1__ListEventsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The states to list, each at most once (INVALID_ARGUMENT for a repeat or
+   * OUTBOX_DELIVERY_STATE_UNSPECIFIED). Empty: DELIVERY_PENDING and DELIVERY_PARKED, the
+   * deliveries an operator may have to act on.
+   */
+  size_t n_states;
+  Training__V1__OutboxDeliveryState *states;
+  /*
+   * Only the deliveries to this consumer. Optional; empty: every consumer. A name no
+   * delivery has lists nothing (OK, no rows).
+   */
+  char *consumer;
+  /*
+   * At most this many rows. 0: 100; at most 1,000 (INVALID_ARGUMENT above).
+   */
+  uint32_t limit;
+  /*
+   * Only events with a higher sequence: to page on, pass the last row's sequence. Optional; 0: from the first.
+   */
+  uint64_t after_sequence;
+};
+#define TRAINING__V1__LIST_EVENTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__list_events_request__descriptor) \
+    , 0,NULL, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+struct  Training__V1__ListEventsResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The matching deliveries, by sequence then consumer name; at most limit.
+   */
+  size_t n_deliveries;
+  Training__V1__OutboxDelivery **deliveries;
+  /*
+   * True when more deliveries match after the last row (page on with after_sequence).
+   */
+  protobuf_c_boolean truncated;
+};
+#define TRAINING__V1__LIST_EVENTS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__list_events_response__descriptor) \
+    , 0,NULL, 0 }
+
+
+/*
+ * Sends an event to a consumer again, whatever its delivery's state.
+ */
+struct  Training__V1__ReplayEventRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The event's id as ListEvents shows it, "<this producer>/<sequence>", e.g.
+   * "training.v1.ScoringIntake/42". Required; the producer must be the service called and
+   * the sequence a positive decimal integer without sign or leading zeros.
+   */
+  char *event_id;
+  /*
+   * The consumer to send it to again. Optional; empty: every consumer of the event.
+   */
+  char *consumer;
+};
+#define TRAINING__V1__REPLAY_EVENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__replay_event_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__ReplayEventResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The deliveries that were reset, as they are now: DELIVERY_PENDING, attempts 0,
+   * next_attempt_at_unix_ms the service clock's now, last_error empty, delivered_at_unix_ms 0.
+   * By consumer name.
+   */
+  size_t n_deliveries;
+  Training__V1__OutboxDelivery **deliveries;
+};
+#define TRAINING__V1__REPLAY_EVENT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__replay_event_response__descriptor) \
+    , 0,NULL }
+
+
 /* Training__V1__EventEnvelope methods */
 void   training__v1__event_envelope__init
                      (Training__V1__EventEnvelope         *message);
@@ -455,6 +633,101 @@ Training__V1__CoachingRequested *
 void   training__v1__coaching_requested__free_unpacked
                      (Training__V1__CoachingRequested *message,
                       ProtobufCAllocator *allocator);
+/* Training__V1__OutboxDelivery methods */
+void   training__v1__outbox_delivery__init
+                     (Training__V1__OutboxDelivery         *message);
+size_t training__v1__outbox_delivery__get_packed_size
+                     (const Training__V1__OutboxDelivery   *message);
+size_t training__v1__outbox_delivery__pack
+                     (const Training__V1__OutboxDelivery   *message,
+                      uint8_t             *out);
+size_t training__v1__outbox_delivery__pack_to_buffer
+                     (const Training__V1__OutboxDelivery   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__OutboxDelivery *
+       training__v1__outbox_delivery__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__outbox_delivery__free_unpacked
+                     (Training__V1__OutboxDelivery *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__ListEventsRequest methods */
+void   training__v1__list_events_request__init
+                     (Training__V1__ListEventsRequest         *message);
+size_t training__v1__list_events_request__get_packed_size
+                     (const Training__V1__ListEventsRequest   *message);
+size_t training__v1__list_events_request__pack
+                     (const Training__V1__ListEventsRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__list_events_request__pack_to_buffer
+                     (const Training__V1__ListEventsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ListEventsRequest *
+       training__v1__list_events_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__list_events_request__free_unpacked
+                     (Training__V1__ListEventsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__ListEventsResponse methods */
+void   training__v1__list_events_response__init
+                     (Training__V1__ListEventsResponse         *message);
+size_t training__v1__list_events_response__get_packed_size
+                     (const Training__V1__ListEventsResponse   *message);
+size_t training__v1__list_events_response__pack
+                     (const Training__V1__ListEventsResponse   *message,
+                      uint8_t             *out);
+size_t training__v1__list_events_response__pack_to_buffer
+                     (const Training__V1__ListEventsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ListEventsResponse *
+       training__v1__list_events_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__list_events_response__free_unpacked
+                     (Training__V1__ListEventsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__ReplayEventRequest methods */
+void   training__v1__replay_event_request__init
+                     (Training__V1__ReplayEventRequest         *message);
+size_t training__v1__replay_event_request__get_packed_size
+                     (const Training__V1__ReplayEventRequest   *message);
+size_t training__v1__replay_event_request__pack
+                     (const Training__V1__ReplayEventRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__replay_event_request__pack_to_buffer
+                     (const Training__V1__ReplayEventRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ReplayEventRequest *
+       training__v1__replay_event_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__replay_event_request__free_unpacked
+                     (Training__V1__ReplayEventRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__ReplayEventResponse methods */
+void   training__v1__replay_event_response__init
+                     (Training__V1__ReplayEventResponse         *message);
+size_t training__v1__replay_event_response__get_packed_size
+                     (const Training__V1__ReplayEventResponse   *message);
+size_t training__v1__replay_event_response__pack
+                     (const Training__V1__ReplayEventResponse   *message,
+                      uint8_t             *out);
+size_t training__v1__replay_event_response__pack_to_buffer
+                     (const Training__V1__ReplayEventResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ReplayEventResponse *
+       training__v1__replay_event_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__replay_event_response__free_unpacked
+                     (Training__V1__ReplayEventResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Training__V1__EventEnvelope_Closure)
@@ -484,6 +757,21 @@ typedef void (*Training__V1__CoachingDelivered_Closure)
 typedef void (*Training__V1__CoachingRequested_Closure)
                  (const Training__V1__CoachingRequested *message,
                   void *closure_data);
+typedef void (*Training__V1__OutboxDelivery_Closure)
+                 (const Training__V1__OutboxDelivery *message,
+                  void *closure_data);
+typedef void (*Training__V1__ListEventsRequest_Closure)
+                 (const Training__V1__ListEventsRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__ListEventsResponse_Closure)
+                 (const Training__V1__ListEventsResponse *message,
+                  void *closure_data);
+typedef void (*Training__V1__ReplayEventRequest_Closure)
+                 (const Training__V1__ReplayEventRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__ReplayEventResponse_Closure)
+                 (const Training__V1__ReplayEventResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -508,10 +796,41 @@ void training__v1__event_inbox__deliver(ProtobufCService *service,
                                         const Training__V1__DeliverEventsRequest *input,
                                         Training__V1__DeliverEventsResponse_Closure closure,
                                         void *closure_data);
+typedef struct Training__V1__EventAdmin_Service Training__V1__EventAdmin_Service;
+struct Training__V1__EventAdmin_Service
+{
+  ProtobufCService base;
+  void (*list_events)(Training__V1__EventAdmin_Service *service,
+                      const Training__V1__ListEventsRequest *input,
+                      Training__V1__ListEventsResponse_Closure closure,
+                      void *closure_data);
+  void (*replay_event)(Training__V1__EventAdmin_Service *service,
+                       const Training__V1__ReplayEventRequest *input,
+                       Training__V1__ReplayEventResponse_Closure closure,
+                       void *closure_data);
+};
+typedef void (*Training__V1__EventAdmin_ServiceDestroy)(Training__V1__EventAdmin_Service *);
+void training__v1__event_admin__init (Training__V1__EventAdmin_Service *service,
+                                      Training__V1__EventAdmin_ServiceDestroy destroy);
+#define TRAINING__V1__EVENT_ADMIN__BASE_INIT \
+    { &training__v1__event_admin__descriptor, protobuf_c_service_invoke_internal, NULL }
+#define TRAINING__V1__EVENT_ADMIN__INIT(function_prefix__) \
+    { TRAINING__V1__EVENT_ADMIN__BASE_INIT,\
+      function_prefix__ ## list_events,\
+      function_prefix__ ## replay_event  }
+void training__v1__event_admin__list_events(ProtobufCService *service,
+                                            const Training__V1__ListEventsRequest *input,
+                                            Training__V1__ListEventsResponse_Closure closure,
+                                            void *closure_data);
+void training__v1__event_admin__replay_event(ProtobufCService *service,
+                                             const Training__V1__ReplayEventRequest *input,
+                                             Training__V1__ReplayEventResponse_Closure closure,
+                                             void *closure_data);
 
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    training__v1__event_disposition__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__outbox_delivery_state__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__event_envelope__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__deliver_events_request__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__event_ack__descriptor;
@@ -521,7 +840,13 @@ extern const ProtobufCMessageDescriptor training__v1__roster_changed__descriptor
 extern const ProtobufCMessageDescriptor training__v1__session_completed__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__coaching_delivered__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__coaching_requested__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__outbox_delivery__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__list_events_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__list_events_response__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__replay_event_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__replay_event_response__descriptor;
 extern const ProtobufCServiceDescriptor training__v1__event_inbox__descriptor;
+extern const ProtobufCServiceDescriptor training__v1__event_admin__descriptor;
 
 PROTOBUF_C__END_DECLS
 
