@@ -17,7 +17,7 @@ public protocol ServiceDefinition {
     /// The service's schema, applied in order at start.
     static var migrations: [Migration] { get }
     /// Registers the service's own methods (Health is added by the host).
-    static func registerMethods(in router: inout RPCRouter, environment: ServiceEnvironment) throws
+    static func registerMethods(in router: inout RPCRouter, environment: ServiceEnvironment) async throws
     /// The effects of the events this service consumes, by event type. A service with any
     /// serves `/training.v1.EventInbox/Deliver`; its migrations must include `EventInbox.schema`.
     static func eventEffects(environment: ServiceEnvironment) -> [String: EventEffect]
@@ -95,7 +95,7 @@ public enum ServiceHost {
         var router = RPCRouter()
         HealthService(protoServiceName: identity.protoServiceName, schemaVersion: database.schemaVersion, clock: clock)
             .register(in: &router)
-        try Definition.registerMethods(in: &router, environment: environment)
+        try await Definition.registerMethods(in: &router, environment: environment)
         let effects = Definition.eventEffects(environment: environment)
         if !effects.isEmpty {
             EventInbox(effects: effects).register(in: &router, database: database, clock: clock)

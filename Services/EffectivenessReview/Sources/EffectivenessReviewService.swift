@@ -23,7 +23,7 @@ public enum EffectivenessReviewService: ServiceDefinition {
         IntakeReplica.effects
     }
 
-    public static func registerMethods(in router: inout RPCRouter, environment: ServiceEnvironment) throws {
+    public static func registerMethods(in router: inout RPCRouter, environment: ServiceEnvironment) async throws {
         // The methods of EffectivenessReviewMethods are registered here as they are built.
     }
 }

@@ -17,7 +17,7 @@ public enum ScoringIntakeService: ServiceDefinition {
 
     public static let producesEvents = true
 
-    public static func registerMethods(in router: inout RPCRouter, environment: ServiceEnvironment) throws {
-        try IntakeHandlers(database: environment.database, clock: environment.clock, outbox: environment.outbox).register(in: &router)
+    public static func registerMethods(in router: inout RPCRouter, environment: ServiceEnvironment) async throws {
+        try await IntakeHandlers.load(database: environment.database, clock: environment.clock, outbox: environment.outbox).register(in: &router)
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import RPCRuntime
-import Synchronization
 import SQLiteStorage
 import ServiceKit
 import TrainingWire
@@ -16,21 +15,19 @@ struct IntakeHandlers: Sendable {
     let reference = ReferenceData()
     let outbox: EventOutbox
 
-    /// Loads the reference data; called once before the socket opens.
-    init(database: SQLiteDatabase, clock: ServiceClock, outbox: EventOutbox) throws {
+    private init(database: SQLiteDatabase, clock: ServiceClock, outbox: EventOutbox) {
         self.database = database
         self.clock = clock
         self.outbox = outbox
-        let reference = self.reference
-        let repository = self.repository
-        let loaded = DispatchSemaphore(value: 0)
-        let outcome = Mutex<Result<Void, any Error>>(.success(()))
-        database.read(deadline: nil, { db in try reference.load(db, repository: repository) }) { result in
-            outcome.withLock { $0 = result }
-            loaded.signal()
-        }
-        loaded.wait()
-        try outcome.withLock { $0 }.get()
+    }
+
+    /// The handlers with their reference data loaded; called once before the socket opens.
+    static func load(database: SQLiteDatabase, clock: ServiceClock, outbox: EventOutbox) async throws -> IntakeHandlers {
+        let handlers = IntakeHandlers(database: database, clock: clock, outbox: outbox)
+        let reference = handlers.reference
+        let repository = handlers.repository
+        try await database.read(deadline: nil) { db in try reference.load(db, repository: repository) }
+        return handlers
     }
 
     var now: Int64 { Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)) }
