@@ -127,6 +127,9 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             path: "Tests/ServiceKitTests", swiftSettings: swiftSettings),
         .testTarget(
+            name: "TrainingSchedulingTests", dependencies: ["TrainingScheduling"],
+            path: "Tests/TrainingSchedulingTests", swiftSettings: swiftSettings),
+        .testTarget(
             name: "ScoringIntakeTests", dependencies: ["ScoringIntake"],
             path: "Tests/ScoringIntakeTests", swiftSettings: swiftSettings),
         .testTarget(
