@@ -104,6 +104,10 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/Tools/IntakeBench", swiftSettings: swiftSettings),
 
+        .executableTarget(
+            name: "scheduling-bench", dependencies: ["TrainingScheduling"],
+            path: "Tests/Tools/SchedulingBench", swiftSettings: swiftSettings),
+
         // MARK: Tests
         .target(
             name: "TestSupport",
