@@ -16,6 +16,7 @@ public enum TrainingSchedulingService: ServiceDefinition {
     public static let migrations: [Migration] = [
         IdempotentWrites.migration,
         Migration(version: 2, name: "event inbox and the intake's tiers and roster", sql: EventInbox.schema + IntakeReplica.schema),
+        Migration(version: 3, name: "catalogue, trainers, rooms, drafts and published plans", sql: SchedulingRepository.schema),
     ]
 
     /// The intake's closed months and roster changes, kept in this service's own database.
@@ -24,6 +25,6 @@ public enum TrainingSchedulingService: ServiceDefinition {
     }
 
     public static func registerMethods(in router: inout RPCRouter, environment: ServiceEnvironment) async throws {
-        // The methods of TrainingSchedulingMethods are registered here as they are built.
+        SchedulingHandlers(database: environment.database, clock: environment.clock).register(in: &router)
     }
 }

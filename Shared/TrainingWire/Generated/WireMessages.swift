@@ -4408,15 +4408,1031 @@ public enum ScoringIntakeMethods {
 
 // MARK: - training/v1/training_scheduling.proto
 
+/// What a course is about. The kind decides binding: new business and new campaigns are
+/// always mandatory; onboarding courses are for agents in onboarding only.
+public enum CourseKind: Int32, Sendable, Hashable, CaseIterable {
+    /// Not a kind: a course with it is REJECTED.
+    case unspecified = 0
+    /// A new line of business.
+    case newBusiness = 1
+    /// A new campaign or offer.
+    case newCampaign = 2
+    /// Skills of the job.
+    case skillImprovement = 3
+    /// What QA scores.
+    case serviceQualityImprovement = 4
+    /// Service attitude.
+    case serviceAwareness = 5
+    /// Handling customers and difficult cases.
+    case customerServiceSkills = 6
+    /// Serving colleagues of other departments.
+    case internalService = 7
+    /// Working as a team.
+    case teamCollaboration = 8
+    /// Analysing and solving problems.
+    case problemSolving = 9
+    /// For team leaders and supervisors.
+    case serviceManagement = 10
+    /// New-hire onboarding.
+    case onboarding = 11
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "COURSE_KIND_UNSPECIFIED"
+        case .newBusiness: "COURSE_KIND_NEW_BUSINESS"
+        case .newCampaign: "COURSE_KIND_NEW_CAMPAIGN"
+        case .skillImprovement: "COURSE_KIND_SKILL_IMPROVEMENT"
+        case .serviceQualityImprovement: "COURSE_KIND_SERVICE_QUALITY_IMPROVEMENT"
+        case .serviceAwareness: "COURSE_KIND_SERVICE_AWARENESS"
+        case .customerServiceSkills: "COURSE_KIND_CUSTOMER_SERVICE_SKILLS"
+        case .internalService: "COURSE_KIND_INTERNAL_SERVICE"
+        case .teamCollaboration: "COURSE_KIND_TEAM_COLLABORATION"
+        case .problemSolving: "COURSE_KIND_PROBLEM_SOLVING"
+        case .serviceManagement: "COURSE_KIND_SERVICE_MANAGEMENT"
+        case .onboarding: "COURSE_KIND_ONBOARDING"
+        }
+    }
+}
+
+/// How binding a course is.
+public enum CourseCategory: Int32, Sendable, Hashable, CaseIterable {
+    /// Not a category: a course with it is REJECTED.
+    case unspecified = 0
+    /// 必培: agents cannot do their daily work without it.
+    case mandatory = 1
+    /// 选培: important, not urgent.
+    case elective = 2
+    /// 非必培: a manager decides.
+    case optional = 3
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "COURSE_CATEGORY_UNSPECIFIED"
+        case .mandatory: "COURSE_CATEGORY_MANDATORY"
+        case .elective: "COURSE_CATEGORY_ELECTIVE"
+        case .optional: "COURSE_CATEGORY_OPTIONAL"
+        }
+    }
+}
+
+/// How a course is delivered; decides whether a session needs a room.
+public enum CourseMethod: Int32, Sendable, Hashable, CaseIterable {
+    /// Not a method: a course with it is REJECTED.
+    case unspecified = 0
+    /// Group discussion, role play: needs a room.
+    case classroom = 1
+    /// 录音培训, listening to calls together: needs a room.
+    case recordingReview = 2
+    /// 情境模拟, scenario simulation: needs a room.
+    case simulation = 3
+    /// 现场学习, beside an experienced agent: room optional.
+    case floorShadowing = 4
+    /// At the desk or in a room: room optional.
+    case video = 5
+    /// At the desk or in a room: room optional.
+    case audio = 6
+    /// At the desk or in a room: room optional.
+    case reading = 7
+    /// Online: a session of it must not book a room.
+    case online = 8
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "COURSE_METHOD_UNSPECIFIED"
+        case .classroom: "COURSE_METHOD_CLASSROOM"
+        case .recordingReview: "COURSE_METHOD_RECORDING_REVIEW"
+        case .simulation: "COURSE_METHOD_SIMULATION"
+        case .floorShadowing: "COURSE_METHOD_FLOOR_SHADOWING"
+        case .video: "COURSE_METHOD_VIDEO"
+        case .audio: "COURSE_METHOD_AUDIO"
+        case .reading: "COURSE_METHOD_READING"
+        case .online: "COURSE_METHOD_ONLINE"
+        }
+    }
+}
+
+/// Whether a month's plan is still a draft.
+public enum MonthlyPlanState: Int32, Sendable, Hashable, CaseIterable {
+    /// Never in a response.
+    case unspecified = 0
+    /// Drafted, not published: may change.
+    case draft = 1
+    /// Published: frozen.
+    case published = 2
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "MONTHLY_PLAN_STATE_UNSPECIFIED"
+        case .draft: "MONTHLY_PLAN_STATE_DRAFT"
+        case .published: "MONTHLY_PLAN_STATE_PUBLISHED"
+        }
+    }
+}
+
+/// One course of the catalogue. In responses every field is as stored.
+public struct CatalogueCourse: Sendable, Hashable {
+    /// Required; an id (see the conventions).
+    public var courseId: String
+    /// Required, 1-200 characters, not only whitespace.
+    public var title: String
+    /// Required (not COURSE_KIND_UNSPECIFIED).
+    public var kind: CourseKind
+    /// Required (not COURSE_CATEGORY_UNSPECIFIED).
+    public var category: CourseCategory
+    /// Required (not COURSE_METHOD_UNSPECIFIED).
+    public var method: CourseMethod
+    /// Required, > 0: the length of one session.
+    public var durationMinutes: UInt32
+    /// Optional: why the course matters to the participant (the notice memo says it).
+    public var purpose: String
+    /// Optional; each not empty.
+    public var topics: [String]
+    /// Optional: what participants prepare.
+    public var preparation: String
+    /// Optional: scorecard criteria the course should move; each not empty.
+    public var criterionIds: [String]
+    /// Optional: KPIs the course should move; each not empty.
+    public var metricIds: [String]
+    /// Optional: the departments it is for; empty means all.
+    public var departments: [String]
+    /// Optional: the sites it is for; empty means all.
+    public var sites: [String]
+    /// For team leaders and supervisors rather than agents.
+    public var forManagers: Bool
+
+    public init(courseId: String = "", title: String = "", kind: CourseKind = .unspecified, category: CourseCategory = .unspecified, method: CourseMethod = .unspecified, durationMinutes: UInt32 = 0, purpose: String = "", topics: [String] = [], preparation: String = "", criterionIds: [String] = [], metricIds: [String] = [], departments: [String] = [], sites: [String] = [], forManagers: Bool = false) {
+        self.courseId = courseId
+        self.title = title
+        self.kind = kind
+        self.category = category
+        self.method = method
+        self.durationMinutes = durationMinutes
+        self.purpose = purpose
+        self.topics = topics
+        self.preparation = preparation
+        self.criterionIds = criterionIds
+        self.metricIds = metricIds
+        self.departments = departments
+        self.sites = sites
+        self.forManagers = forManagers
+    }
+}
+
+extension CatalogueCourse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CatalogueCourse"
+    typealias CMessage = Training__V1__CatalogueCourse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__catalogue_course__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.course_id = arena.string(self.courseId)
+        message.pointee.title = arena.string(self.title)
+        message.pointee.kind = Training__V1__CourseKind(rawValue: UInt32(bitPattern: self.kind.rawValue))
+        message.pointee.category = Training__V1__CourseCategory(rawValue: UInt32(bitPattern: self.category.rawValue))
+        message.pointee.method = Training__V1__CourseMethod(rawValue: UInt32(bitPattern: self.method.rawValue))
+        message.pointee.duration_minutes = self.durationMinutes
+        message.pointee.purpose = arena.string(self.purpose)
+        message.pointee.n_topics = self.topics.count
+        message.pointee.topics = arena.copy(self.topics.map { Optional(arena.string($0)) })
+        message.pointee.preparation = arena.string(self.preparation)
+        message.pointee.n_criterion_ids = self.criterionIds.count
+        message.pointee.criterion_ids = arena.copy(self.criterionIds.map { Optional(arena.string($0)) })
+        message.pointee.n_metric_ids = self.metricIds.count
+        message.pointee.metric_ids = arena.copy(self.metricIds.map { Optional(arena.string($0)) })
+        message.pointee.n_departments = self.departments.count
+        message.pointee.departments = arena.copy(self.departments.map { Optional(arena.string($0)) })
+        message.pointee.n_sites = self.sites.count
+        message.pointee.sites = arena.copy(self.sites.map { Optional(arena.string($0)) })
+        message.pointee.for_managers = self.forManagers ? 1 : 0
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.courseId = CDecode.string(message.pointee.course_id)
+        self.title = CDecode.string(message.pointee.title)
+        self.kind = try CDecode.enumValue(message.pointee.kind.rawValue, as: CourseKind.self, field: "kind")
+        self.category = try CDecode.enumValue(message.pointee.category.rawValue, as: CourseCategory.self, field: "category")
+        self.method = try CDecode.enumValue(message.pointee.method.rawValue, as: CourseMethod.self, field: "method")
+        self.durationMinutes = message.pointee.duration_minutes
+        self.purpose = CDecode.string(message.pointee.purpose)
+        self.topics = CRepeated(count: message.pointee.n_topics, base: message.pointee.topics).map { CDecode.string($0) }
+        self.preparation = CDecode.string(message.pointee.preparation)
+        self.criterionIds = CRepeated(count: message.pointee.n_criterion_ids, base: message.pointee.criterion_ids).map { CDecode.string($0) }
+        self.metricIds = CRepeated(count: message.pointee.n_metric_ids, base: message.pointee.metric_ids).map { CDecode.string($0) }
+        self.departments = CRepeated(count: message.pointee.n_departments, base: message.pointee.departments).map { CDecode.string($0) }
+        self.sites = CRepeated(count: message.pointee.n_sites, base: message.pointee.sites).map { CDecode.string($0) }
+        self.forManagers = message.pointee.for_managers != 0
+    }
+}
+
+extension CatalogueCourse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(courseId: "座席 agent ✓ 🎧 Ünïcode", title: "座席 agent ✓ 🎧 Ünïcode", kind: .onboarding, category: .optional, method: .online, durationMinutes: UInt32.max, purpose: "座席 agent ✓ 🎧 Ünïcode", topics: ["座席 agent ✓ 🎧 Ünïcode", "x"], preparation: "座席 agent ✓ 🎧 Ünïcode", criterionIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], metricIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], departments: ["座席 agent ✓ 🎧 Ünïcode", "x"], sites: ["座席 agent ✓ 🎧 Ünïcode", "x"], forManagers: true),
+        ]
+    }
+}
+
+/// 1 to 1,000 courses; a later record with the same id sees the earlier one.
+public struct PutCoursesRequest: Sendable, Hashable {
+    /// The courses, processed in order.
+    public var courses: [CatalogueCourse]
+
+    public init(courses: [CatalogueCourse] = []) {
+        self.courses = courses
+    }
+}
+
+extension PutCoursesRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PutCoursesRequest"
+    typealias CMessage = Training__V1__PutCoursesRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__put_courses_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_courses = self.courses.count
+        message.pointee.courses = arena.copy(self.courses.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.courses = try CRepeated(count: message.pointee.n_courses, base: message.pointee.courses).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try CatalogueCourse(cMessage: CDecode.present(value)) } catch { throw error.prefixed("courses", index: i) }
+        }
+    }
+}
+
+extension PutCoursesRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(courses: [CatalogueCourse.wireSamples[1], CatalogueCourse.wireSamples[1]]),
+        ]
+    }
+}
+
+/// A span of local time [start, end).
+public struct LocalTimeRange: Sendable, Hashable {
+    /// "YYYY-MM-DDTHH:MM", required.
+    public var start: String
+    /// "YYYY-MM-DDTHH:MM", required, after start.
+    public var end: String
+
+    public init(start: String = "", end: String = "") {
+        self.start = start
+        self.end = end
+    }
+}
+
+extension LocalTimeRange: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.LocalTimeRange"
+    typealias CMessage = Training__V1__LocalTimeRange
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__local_time_range__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.start = arena.string(self.start)
+        message.pointee.end = arena.string(self.end)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.start = CDecode.string(message.pointee.start)
+        self.end = CDecode.string(message.pointee.end)
+    }
+}
+
+extension LocalTimeRange: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(start: "座席 agent ✓ 🎧 Ünïcode", end: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// One trainer: who may teach what, and when.
+public struct Trainer: Sendable, Hashable {
+    /// Required; an id.
+    public var trainerId: String
+    /// Required, not only whitespace.
+    public var name: String
+    /// Optional, at most 500 characters: printed on the notice memo.
+    public var biography: String
+    /// The courses the trainer may teach; each an id (the course need not be stored yet).
+    public var qualifiedCourseIds: [String]
+    /// When the trainer can deliver; overlapping or touching spans join.
+    public var availability: [LocalTimeRange]
+
+    public init(trainerId: String = "", name: String = "", biography: String = "", qualifiedCourseIds: [String] = [], availability: [LocalTimeRange] = []) {
+        self.trainerId = trainerId
+        self.name = name
+        self.biography = biography
+        self.qualifiedCourseIds = qualifiedCourseIds
+        self.availability = availability
+    }
+}
+
+extension Trainer: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.Trainer"
+    typealias CMessage = Training__V1__Trainer
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__trainer__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.trainer_id = arena.string(self.trainerId)
+        message.pointee.name = arena.string(self.name)
+        message.pointee.biography = arena.string(self.biography)
+        message.pointee.n_qualified_course_ids = self.qualifiedCourseIds.count
+        message.pointee.qualified_course_ids = arena.copy(self.qualifiedCourseIds.map { Optional(arena.string($0)) })
+        message.pointee.n_availability = self.availability.count
+        message.pointee.availability = arena.copy(self.availability.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.trainerId = CDecode.string(message.pointee.trainer_id)
+        self.name = CDecode.string(message.pointee.name)
+        self.biography = CDecode.string(message.pointee.biography)
+        self.qualifiedCourseIds = CRepeated(count: message.pointee.n_qualified_course_ids, base: message.pointee.qualified_course_ids).map { CDecode.string($0) }
+        self.availability = try CRepeated(count: message.pointee.n_availability, base: message.pointee.availability).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try LocalTimeRange(cMessage: CDecode.present(value)) } catch { throw error.prefixed("availability", index: i) }
+        }
+    }
+}
+
+extension Trainer: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(trainerId: "座席 agent ✓ 🎧 Ünïcode", name: "座席 agent ✓ 🎧 Ünïcode", biography: "座席 agent ✓ 🎧 Ünïcode", qualifiedCourseIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], availability: [LocalTimeRange.wireSamples[1], LocalTimeRange.wireSamples[1]]),
+        ]
+    }
+}
+
+/// 1 to 1,000 trainers; a later record with the same id sees the earlier one.
+public struct PutTrainersRequest: Sendable, Hashable {
+    /// The trainers, processed in order.
+    public var trainers: [Trainer]
+
+    public init(trainers: [Trainer] = []) {
+        self.trainers = trainers
+    }
+}
+
+extension PutTrainersRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PutTrainersRequest"
+    typealias CMessage = Training__V1__PutTrainersRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__put_trainers_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_trainers = self.trainers.count
+        message.pointee.trainers = arena.copy(self.trainers.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.trainers = try CRepeated(count: message.pointee.n_trainers, base: message.pointee.trainers).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try Trainer(cMessage: CDecode.present(value)) } catch { throw error.prefixed("trainers", index: i) }
+        }
+    }
+}
+
+extension PutTrainersRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(trainers: [Trainer.wireSamples[1], Trainer.wireSamples[1]]),
+        ]
+    }
+}
+
+/// One training room.
+public struct Room: Sendable, Hashable {
+    /// Required; an id.
+    public var roomId: String
+    /// Required, not only whitespace.
+    public var site: String
+    /// Required, >= 1: seats.
+    public var capacity: UInt32
+    /// Optional: how to get there, printed on the notice memo.
+    public var directions: String
+
+    public init(roomId: String = "", site: String = "", capacity: UInt32 = 0, directions: String = "") {
+        self.roomId = roomId
+        self.site = site
+        self.capacity = capacity
+        self.directions = directions
+    }
+}
+
+extension Room: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.Room"
+    typealias CMessage = Training__V1__Room
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__room__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.room_id = arena.string(self.roomId)
+        message.pointee.site = arena.string(self.site)
+        message.pointee.capacity = self.capacity
+        message.pointee.directions = arena.string(self.directions)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.roomId = CDecode.string(message.pointee.room_id)
+        self.site = CDecode.string(message.pointee.site)
+        self.capacity = message.pointee.capacity
+        self.directions = CDecode.string(message.pointee.directions)
+    }
+}
+
+extension Room: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(roomId: "座席 agent ✓ 🎧 Ünïcode", site: "座席 agent ✓ 🎧 Ünïcode", capacity: UInt32.max, directions: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// 1 to 1,000 rooms; a later record with the same id sees the earlier one.
+public struct PutRoomsRequest: Sendable, Hashable {
+    /// The rooms, processed in order.
+    public var rooms: [Room]
+
+    public init(rooms: [Room] = []) {
+        self.rooms = rooms
+    }
+}
+
+extension PutRoomsRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PutRoomsRequest"
+    typealias CMessage = Training__V1__PutRoomsRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__put_rooms_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_rooms = self.rooms.count
+        message.pointee.rooms = arena.copy(self.rooms.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.rooms = try CRepeated(count: message.pointee.n_rooms, base: message.pointee.rooms).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try Room(cMessage: CDecode.present(value)) } catch { throw error.prefixed("rooms", index: i) }
+        }
+    }
+}
+
+extension PutRoomsRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(rooms: [Room.wireSamples[1], Room.wireSamples[1]]),
+        ]
+    }
+}
+
+/// Records a department manager's approval of one courseware version. A course's sessions
+/// can be published only once some version of its courseware is approved.
+public struct ApproveCoursewareRequest: Sendable, Hashable {
+    /// Required; a stored course.
+    public var courseId: String
+    /// Required, 1-64 characters, no control characters; created if new.
+    public var version: String
+    /// Required: the approving department manager, 1-200 characters, no control characters.
+    public var approvedBy: String
+
+    public init(courseId: String = "", version: String = "", approvedBy: String = "") {
+        self.courseId = courseId
+        self.version = version
+        self.approvedBy = approvedBy
+    }
+}
+
+extension ApproveCoursewareRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ApproveCoursewareRequest"
+    typealias CMessage = Training__V1__ApproveCoursewareRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__approve_courseware_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.course_id = arena.string(self.courseId)
+        message.pointee.version = arena.string(self.version)
+        message.pointee.approved_by = arena.string(self.approvedBy)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.courseId = CDecode.string(message.pointee.course_id)
+        self.version = CDecode.string(message.pointee.version)
+        self.approvedBy = CDecode.string(message.pointee.approved_by)
+    }
+}
+
+extension ApproveCoursewareRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(courseId: "座席 agent ✓ 🎧 Ünïcode", version: "座席 agent ✓ 🎧 Ünïcode", approvedBy: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct ApproveCoursewareResponse: Sendable, Hashable {
+    /// False when this call approved the version; true when it was already approved (then
+    /// nothing changed and the fields below are the first approval's).
+    public var alreadyApproved: Bool
+    /// Who approved it.
+    public var approvedBy: String
+    /// When (service clock).
+    public var approvedAtUnixMs: Int64
+
+    public init(alreadyApproved: Bool = false, approvedBy: String = "", approvedAtUnixMs: Int64 = 0) {
+        self.alreadyApproved = alreadyApproved
+        self.approvedBy = approvedBy
+        self.approvedAtUnixMs = approvedAtUnixMs
+    }
+}
+
+extension ApproveCoursewareResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ApproveCoursewareResponse"
+    typealias CMessage = Training__V1__ApproveCoursewareResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__approve_courseware_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.already_approved = self.alreadyApproved ? 1 : 0
+        message.pointee.approved_by = arena.string(self.approvedBy)
+        message.pointee.approved_at_unix_ms = self.approvedAtUnixMs
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.alreadyApproved = message.pointee.already_approved != 0
+        self.approvedBy = CDecode.string(message.pointee.approved_by)
+        self.approvedAtUnixMs = message.pointee.approved_at_unix_ms
+    }
+}
+
+extension ApproveCoursewareResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(alreadyApproved: true, approvedBy: "座席 agent ✓ 🎧 Ünïcode", approvedAtUnixMs: Int64.min),
+        ]
+    }
+}
+
+/// One session of a monthly plan.
+public struct PlannedSession: Sendable, Hashable {
+    /// Required; an id. Unique within the month's plan (publication checks it).
+    public var sessionId: String
+    /// Required; an id (publication checks it is in the catalogue).
+    public var courseId: String
+    /// Required; an id (publication checks it is known).
+    public var trainerId: String
+    /// Optional: empty for a session without a room (required for classroom, recording review
+    /// and simulation courses; forbidden for online ones: publication checks both).
+    public var roomId: String
+    /// "YYYY-MM-DDTHH:MM", required, within the plan's month.
+    public var start: String
+    /// "YYYY-MM-DDTHH:MM", required, at most 31 days after start; after start (publication checks it).
+    public var end: String
+    /// Seats offered; publication checks it is >= 1 and at most the room's capacity.
+    public var capacity: UInt32
+
+    public init(sessionId: String = "", courseId: String = "", trainerId: String = "", roomId: String = "", start: String = "", end: String = "", capacity: UInt32 = 0) {
+        self.sessionId = sessionId
+        self.courseId = courseId
+        self.trainerId = trainerId
+        self.roomId = roomId
+        self.start = start
+        self.end = end
+        self.capacity = capacity
+    }
+}
+
+extension PlannedSession: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PlannedSession"
+    typealias CMessage = Training__V1__PlannedSession
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__planned_session__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.course_id = arena.string(self.courseId)
+        message.pointee.trainer_id = arena.string(self.trainerId)
+        message.pointee.room_id = arena.string(self.roomId)
+        message.pointee.start = arena.string(self.start)
+        message.pointee.end = arena.string(self.end)
+        message.pointee.capacity = self.capacity
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.courseId = CDecode.string(message.pointee.course_id)
+        self.trainerId = CDecode.string(message.pointee.trainer_id)
+        self.roomId = CDecode.string(message.pointee.room_id)
+        self.start = CDecode.string(message.pointee.start)
+        self.end = CDecode.string(message.pointee.end)
+        self.capacity = message.pointee.capacity
+    }
+}
+
+extension PlannedSession: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(sessionId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", trainerId: "座席 agent ✓ 🎧 Ünïcode", roomId: "座席 agent ✓ 🎧 Ünïcode", start: "座席 agent ✓ 🎧 Ünïcode", end: "座席 agent ✓ 🎧 Ünïcode", capacity: UInt32.max),
+        ]
+    }
+}
+
+/// Replaces the month's whole draft (0 to 10,000 sessions).
+public struct DraftSessionsRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// The new draft, in any order.
+    public var sessions: [PlannedSession]
+
+    public init(month: String = "", sessions: [PlannedSession] = []) {
+        self.month = month
+        self.sessions = sessions
+    }
+}
+
+extension DraftSessionsRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.DraftSessionsRequest"
+    typealias CMessage = Training__V1__DraftSessionsRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__draft_sessions_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.n_sessions = self.sessions.count
+        message.pointee.sessions = arena.copy(self.sessions.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.sessions = try CRepeated(count: message.pointee.n_sessions, base: message.pointee.sessions).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try PlannedSession(cMessage: CDecode.present(value)) } catch { throw error.prefixed("sessions", index: i) }
+        }
+    }
+}
+
+extension DraftSessionsRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", sessions: [PlannedSession.wireSamples[1], PlannedSession.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct DraftSessionsResponse: Sendable, Hashable {
+    /// The number of sessions in the stored draft.
+    public var sessions: UInt32
+
+    public init(sessions: UInt32 = 0) {
+        self.sessions = sessions
+    }
+}
+
+extension DraftSessionsResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.DraftSessionsResponse"
+    typealias CMessage = Training__V1__DraftSessionsResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__draft_sessions_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.sessions = self.sessions
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.sessions = message.pointee.sessions
+    }
+}
+
+extension DraftSessionsResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(sessions: UInt32.max),
+        ]
+    }
+}
+
+public struct PublishMonthlyPlanRequest: Sendable, Hashable {
+    /// "YYYY-MM", required; a drafted month.
+    public var month: String
+
+    public init(month: String = "") {
+        self.month = month
+    }
+}
+
+extension PublishMonthlyPlanRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PublishMonthlyPlanRequest"
+    typealias CMessage = Training__V1__PublishMonthlyPlanRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__publish_monthly_plan_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+    }
+}
+
+extension PublishMonthlyPlanRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct PublishMonthlyPlanResponse: Sendable, Hashable {
+    /// The number of sessions published.
+    public var sessions: UInt32
+    /// When it was published (service clock).
+    public var publishedAtUnixMs: Int64
+
+    public init(sessions: UInt32 = 0, publishedAtUnixMs: Int64 = 0) {
+        self.sessions = sessions
+        self.publishedAtUnixMs = publishedAtUnixMs
+    }
+}
+
+extension PublishMonthlyPlanResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PublishMonthlyPlanResponse"
+    typealias CMessage = Training__V1__PublishMonthlyPlanResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__publish_monthly_plan_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.sessions = self.sessions
+        message.pointee.published_at_unix_ms = self.publishedAtUnixMs
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.sessions = message.pointee.sessions
+        self.publishedAtUnixMs = message.pointee.published_at_unix_ms
+    }
+}
+
+extension PublishMonthlyPlanResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(sessions: UInt32.max, publishedAtUnixMs: Int64.min),
+        ]
+    }
+}
+
+public struct GetMonthlyPlanRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+
+    public init(month: String = "") {
+        self.month = month
+    }
+}
+
+extension GetMonthlyPlanRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetMonthlyPlanRequest"
+    typealias CMessage = Training__V1__GetMonthlyPlanRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_monthly_plan_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+    }
+}
+
+extension GetMonthlyPlanRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct GetMonthlyPlanResponse: Sendable, Hashable {
+    /// As asked.
+    public var month: String
+    /// Draft or published.
+    public var state: MonthlyPlanState
+    /// Published: the frozen sessions, sorted by start then id. Draft: the draft as stored, in
+    /// the order it was sent.
+    public var sessions: [PlannedSession]
+    /// When it was published; 0 for a draft.
+    public var publishedAtUnixMs: Int64
+
+    public init(month: String = "", state: MonthlyPlanState = .unspecified, sessions: [PlannedSession] = [], publishedAtUnixMs: Int64 = 0) {
+        self.month = month
+        self.state = state
+        self.sessions = sessions
+        self.publishedAtUnixMs = publishedAtUnixMs
+    }
+}
+
+extension GetMonthlyPlanResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetMonthlyPlanResponse"
+    typealias CMessage = Training__V1__GetMonthlyPlanResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_monthly_plan_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.state = Training__V1__MonthlyPlanState(rawValue: UInt32(bitPattern: self.state.rawValue))
+        message.pointee.n_sessions = self.sessions.count
+        message.pointee.sessions = arena.copy(self.sessions.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.published_at_unix_ms = self.publishedAtUnixMs
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.state = try CDecode.enumValue(message.pointee.state.rawValue, as: MonthlyPlanState.self, field: "state")
+        self.sessions = try CRepeated(count: message.pointee.n_sessions, base: message.pointee.sessions).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try PlannedSession(cMessage: CDecode.present(value)) } catch { throw error.prefixed("sessions", index: i) }
+        }
+        self.publishedAtUnixMs = message.pointee.published_at_unix_ms
+    }
+}
+
+extension GetMonthlyPlanResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", state: .published, sessions: [PlannedSession.wireSamples[1], PlannedSession.wireSamples[1]], publishedAtUnixMs: Int64.min),
+        ]
+    }
+}
+
 /// Turns tiers into next month's courses, sessions, enrolments and notice memos.
-/// Its methods are added with the features that need them; until then the process
-/// serves only /training.v1.Health/Check (see health.proto).
 public enum TrainingSchedulingMethods {
     /// The fully qualified service name, as health checks and method paths use it.
     public static let serviceName = "training.v1.TrainingScheduling"
 
+    /// Adds or overwrites catalogue courses (outcomes: see the conventions). Mutating; honours
+    /// idempotency_key.
+    /// OK: one RecordResult per course; invalid courses are REJECTED, not the call.
+    /// INVALID_ARGUMENT: courses empty or over 1,000; metadata.idempotency_key already used
+    /// for another method. Nothing stored.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let putCourses = RPCMethod<PutCoursesRequest, BatchResponse>(path: "/training.v1.TrainingScheduling/PutCourses")
+
+    /// Adds or overwrites trainers with their qualifications and availability. Mutating;
+    /// honours idempotency_key.
+    /// OK: one RecordResult per trainer; invalid trainers are REJECTED, not the call.
+    /// INVALID_ARGUMENT: trainers empty or over 1,000; metadata.idempotency_key already used
+    /// for another method. Nothing stored.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let putTrainers = RPCMethod<PutTrainersRequest, BatchResponse>(path: "/training.v1.TrainingScheduling/PutTrainers")
+
+    /// Adds or overwrites rooms. Mutating; honours idempotency_key.
+    /// OK: one RecordResult per room; invalid rooms are REJECTED, not the call.
+    /// INVALID_ARGUMENT: rooms empty or over 1,000; metadata.idempotency_key already used for
+    /// another method. Nothing stored.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let putRooms = RPCMethod<PutRoomsRequest, BatchResponse>(path: "/training.v1.TrainingScheduling/PutRooms")
+
+    /// Approves one version of a course's courseware. Mutating; honours idempotency_key.
+    /// OK: approved now, or already approved (already_approved).
+    /// INVALID_ARGUMENT: course_id, version or approved_by missing or malformed;
+    /// metadata.idempotency_key already used for another method. Nothing stored.
+    /// NOT_FOUND: the course is not in the catalogue.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let approveCourseware = RPCMethod<ApproveCoursewareRequest, ApproveCoursewareResponse>(path: "/training.v1.TrainingScheduling/ApproveCourseware")
+
+    /// Replaces the month's draft with the sessions given. Only the fields are checked here;
+    /// the plan's rules are checked by PublishMonthlyPlan. Mutating; honours idempotency_key.
+    /// OK: stored.
+    /// INVALID_ARGUMENT: month not YYYY-MM; sessions over 10,000; sessions[i].session_id,
+    /// .course_id, .trainer_id, .room_id not ids; .start not a local date-time in the month;
+    /// .end not a local date-time within 31 days of start. Every problem is listed. Nothing stored.
+    /// FAILED_PRECONDITION: the month's plan is already published (subject "month"). Nothing stored.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let draftSessions = RPCMethod<DraftSessionsRequest, DraftSessionsResponse>(path: "/training.v1.TrainingScheduling/DraftSessions")
+
+    /// Checks the month's draft against the catalogue, courseware approvals, trainers and
+    /// rooms as stored now, and freezes it. Mutating; honours idempotency_key.
+    /// OK: published; the plan no longer changes.
+    /// INVALID_ARGUMENT: month not YYYY-MM.
+    /// FAILED_PRECONDITION: the plan breaks rules: one violation per problem, every one of
+    /// them, subject "sessions S1" or "sessions S1,S2" (the sessions involved, ascending) and
+    /// description "<kind>: <explanation>", kinds: duplicate_session, end_before_start,
+    /// capacity_below_one, unknown_course, unknown_trainer, unknown_room,
+    /// room_missing_for_classroom, room_on_online_session, courseware_not_approved,
+    /// trainer_not_qualified, outside_trainer_availability, capacity_above_room,
+    /// trainer_double_booked, room_double_booked. Nothing changed. Also (subject "month"):
+    /// the month has no draft, or is already published.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let publishMonthlyPlan = RPCMethod<PublishMonthlyPlanRequest, PublishMonthlyPlanResponse>(path: "/training.v1.TrainingScheduling/PublishMonthlyPlan")
+
+    /// Reads a month's plan: the published one, or else the draft. A read: ignores idempotency_key.
+    /// OK: found.
+    /// INVALID_ARGUMENT: month not YYYY-MM.
+    /// NOT_FOUND: the month was neither drafted nor published.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let getMonthlyPlan = RPCMethod<GetMonthlyPlanRequest, GetMonthlyPlanResponse>(path: "/training.v1.TrainingScheduling/GetMonthlyPlan")
+
     /// Every method of the service, for routing tables and documentation.
-    public static let methodPaths: [String] = []
+    public static let methodPaths: [String] = ["/training.v1.TrainingScheduling/PutCourses", "/training.v1.TrainingScheduling/PutTrainers", "/training.v1.TrainingScheduling/PutRooms", "/training.v1.TrainingScheduling/ApproveCourseware", "/training.v1.TrainingScheduling/DraftSessions", "/training.v1.TrainingScheduling/PublishMonthlyPlan", "/training.v1.TrainingScheduling/GetMonthlyPlan"]
 }
 
 /// Every message of the contract, for tests and leak checks that must cover them all.
@@ -4490,5 +5506,21 @@ public enum WireCatalog {
         GetWeeklyWatchListResponse.self,
         SubmitWatchListSummaryRequest.self,
         SubmitWatchListSummaryResponse.self,
+        CatalogueCourse.self,
+        PutCoursesRequest.self,
+        LocalTimeRange.self,
+        Trainer.self,
+        PutTrainersRequest.self,
+        Room.self,
+        PutRoomsRequest.self,
+        ApproveCoursewareRequest.self,
+        ApproveCoursewareResponse.self,
+        PlannedSession.self,
+        DraftSessionsRequest.self,
+        DraftSessionsResponse.self,
+        PublishMonthlyPlanRequest.self,
+        PublishMonthlyPlanResponse.self,
+        GetMonthlyPlanRequest.self,
+        GetMonthlyPlanResponse.self,
     ]
 }

@@ -7,10 +7,1972 @@
 #endif
 
 #include "training/v1/training_scheduling.pb-c.h"
-static const ProtobufCMethodDescriptor training__v1__training_scheduling__method_descriptors[0] =
+void   training__v1__catalogue_course__init
+                     (Training__V1__CatalogueCourse         *message)
 {
+  static const Training__V1__CatalogueCourse init_value = TRAINING__V1__CATALOGUE_COURSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__catalogue_course__get_packed_size
+                     (const Training__V1__CatalogueCourse *message)
+{
+  assert(message->base.descriptor == &training__v1__catalogue_course__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__catalogue_course__pack
+                     (const Training__V1__CatalogueCourse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__catalogue_course__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__catalogue_course__pack_to_buffer
+                     (const Training__V1__CatalogueCourse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__catalogue_course__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__CatalogueCourse *
+       training__v1__catalogue_course__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__CatalogueCourse *)
+     protobuf_c_message_unpack (&training__v1__catalogue_course__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__catalogue_course__free_unpacked
+                     (Training__V1__CatalogueCourse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__catalogue_course__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__put_courses_request__init
+                     (Training__V1__PutCoursesRequest         *message)
+{
+  static const Training__V1__PutCoursesRequest init_value = TRAINING__V1__PUT_COURSES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__put_courses_request__get_packed_size
+                     (const Training__V1__PutCoursesRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__put_courses_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__put_courses_request__pack
+                     (const Training__V1__PutCoursesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__put_courses_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__put_courses_request__pack_to_buffer
+                     (const Training__V1__PutCoursesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__put_courses_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PutCoursesRequest *
+       training__v1__put_courses_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PutCoursesRequest *)
+     protobuf_c_message_unpack (&training__v1__put_courses_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__put_courses_request__free_unpacked
+                     (Training__V1__PutCoursesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__put_courses_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__local_time_range__init
+                     (Training__V1__LocalTimeRange         *message)
+{
+  static const Training__V1__LocalTimeRange init_value = TRAINING__V1__LOCAL_TIME_RANGE__INIT;
+  *message = init_value;
+}
+size_t training__v1__local_time_range__get_packed_size
+                     (const Training__V1__LocalTimeRange *message)
+{
+  assert(message->base.descriptor == &training__v1__local_time_range__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__local_time_range__pack
+                     (const Training__V1__LocalTimeRange *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__local_time_range__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__local_time_range__pack_to_buffer
+                     (const Training__V1__LocalTimeRange *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__local_time_range__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__LocalTimeRange *
+       training__v1__local_time_range__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__LocalTimeRange *)
+     protobuf_c_message_unpack (&training__v1__local_time_range__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__local_time_range__free_unpacked
+                     (Training__V1__LocalTimeRange *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__local_time_range__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__trainer__init
+                     (Training__V1__Trainer         *message)
+{
+  static const Training__V1__Trainer init_value = TRAINING__V1__TRAINER__INIT;
+  *message = init_value;
+}
+size_t training__v1__trainer__get_packed_size
+                     (const Training__V1__Trainer *message)
+{
+  assert(message->base.descriptor == &training__v1__trainer__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__trainer__pack
+                     (const Training__V1__Trainer *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__trainer__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__trainer__pack_to_buffer
+                     (const Training__V1__Trainer *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__trainer__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__Trainer *
+       training__v1__trainer__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__Trainer *)
+     protobuf_c_message_unpack (&training__v1__trainer__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__trainer__free_unpacked
+                     (Training__V1__Trainer *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__trainer__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__put_trainers_request__init
+                     (Training__V1__PutTrainersRequest         *message)
+{
+  static const Training__V1__PutTrainersRequest init_value = TRAINING__V1__PUT_TRAINERS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__put_trainers_request__get_packed_size
+                     (const Training__V1__PutTrainersRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__put_trainers_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__put_trainers_request__pack
+                     (const Training__V1__PutTrainersRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__put_trainers_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__put_trainers_request__pack_to_buffer
+                     (const Training__V1__PutTrainersRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__put_trainers_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PutTrainersRequest *
+       training__v1__put_trainers_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PutTrainersRequest *)
+     protobuf_c_message_unpack (&training__v1__put_trainers_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__put_trainers_request__free_unpacked
+                     (Training__V1__PutTrainersRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__put_trainers_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__room__init
+                     (Training__V1__Room         *message)
+{
+  static const Training__V1__Room init_value = TRAINING__V1__ROOM__INIT;
+  *message = init_value;
+}
+size_t training__v1__room__get_packed_size
+                     (const Training__V1__Room *message)
+{
+  assert(message->base.descriptor == &training__v1__room__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__room__pack
+                     (const Training__V1__Room *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__room__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__room__pack_to_buffer
+                     (const Training__V1__Room *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__room__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__Room *
+       training__v1__room__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__Room *)
+     protobuf_c_message_unpack (&training__v1__room__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__room__free_unpacked
+                     (Training__V1__Room *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__room__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__put_rooms_request__init
+                     (Training__V1__PutRoomsRequest         *message)
+{
+  static const Training__V1__PutRoomsRequest init_value = TRAINING__V1__PUT_ROOMS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__put_rooms_request__get_packed_size
+                     (const Training__V1__PutRoomsRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__put_rooms_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__put_rooms_request__pack
+                     (const Training__V1__PutRoomsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__put_rooms_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__put_rooms_request__pack_to_buffer
+                     (const Training__V1__PutRoomsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__put_rooms_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PutRoomsRequest *
+       training__v1__put_rooms_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PutRoomsRequest *)
+     protobuf_c_message_unpack (&training__v1__put_rooms_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__put_rooms_request__free_unpacked
+                     (Training__V1__PutRoomsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__put_rooms_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__approve_courseware_request__init
+                     (Training__V1__ApproveCoursewareRequest         *message)
+{
+  static const Training__V1__ApproveCoursewareRequest init_value = TRAINING__V1__APPROVE_COURSEWARE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__approve_courseware_request__get_packed_size
+                     (const Training__V1__ApproveCoursewareRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__approve_courseware_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__approve_courseware_request__pack
+                     (const Training__V1__ApproveCoursewareRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__approve_courseware_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__approve_courseware_request__pack_to_buffer
+                     (const Training__V1__ApproveCoursewareRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__approve_courseware_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ApproveCoursewareRequest *
+       training__v1__approve_courseware_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ApproveCoursewareRequest *)
+     protobuf_c_message_unpack (&training__v1__approve_courseware_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__approve_courseware_request__free_unpacked
+                     (Training__V1__ApproveCoursewareRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__approve_courseware_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__approve_courseware_response__init
+                     (Training__V1__ApproveCoursewareResponse         *message)
+{
+  static const Training__V1__ApproveCoursewareResponse init_value = TRAINING__V1__APPROVE_COURSEWARE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__approve_courseware_response__get_packed_size
+                     (const Training__V1__ApproveCoursewareResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__approve_courseware_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__approve_courseware_response__pack
+                     (const Training__V1__ApproveCoursewareResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__approve_courseware_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__approve_courseware_response__pack_to_buffer
+                     (const Training__V1__ApproveCoursewareResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__approve_courseware_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ApproveCoursewareResponse *
+       training__v1__approve_courseware_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ApproveCoursewareResponse *)
+     protobuf_c_message_unpack (&training__v1__approve_courseware_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__approve_courseware_response__free_unpacked
+                     (Training__V1__ApproveCoursewareResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__approve_courseware_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__planned_session__init
+                     (Training__V1__PlannedSession         *message)
+{
+  static const Training__V1__PlannedSession init_value = TRAINING__V1__PLANNED_SESSION__INIT;
+  *message = init_value;
+}
+size_t training__v1__planned_session__get_packed_size
+                     (const Training__V1__PlannedSession *message)
+{
+  assert(message->base.descriptor == &training__v1__planned_session__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__planned_session__pack
+                     (const Training__V1__PlannedSession *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__planned_session__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__planned_session__pack_to_buffer
+                     (const Training__V1__PlannedSession *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__planned_session__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PlannedSession *
+       training__v1__planned_session__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PlannedSession *)
+     protobuf_c_message_unpack (&training__v1__planned_session__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__planned_session__free_unpacked
+                     (Training__V1__PlannedSession *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__planned_session__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__draft_sessions_request__init
+                     (Training__V1__DraftSessionsRequest         *message)
+{
+  static const Training__V1__DraftSessionsRequest init_value = TRAINING__V1__DRAFT_SESSIONS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__draft_sessions_request__get_packed_size
+                     (const Training__V1__DraftSessionsRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__draft_sessions_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__draft_sessions_request__pack
+                     (const Training__V1__DraftSessionsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__draft_sessions_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__draft_sessions_request__pack_to_buffer
+                     (const Training__V1__DraftSessionsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__draft_sessions_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__DraftSessionsRequest *
+       training__v1__draft_sessions_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__DraftSessionsRequest *)
+     protobuf_c_message_unpack (&training__v1__draft_sessions_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__draft_sessions_request__free_unpacked
+                     (Training__V1__DraftSessionsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__draft_sessions_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__draft_sessions_response__init
+                     (Training__V1__DraftSessionsResponse         *message)
+{
+  static const Training__V1__DraftSessionsResponse init_value = TRAINING__V1__DRAFT_SESSIONS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__draft_sessions_response__get_packed_size
+                     (const Training__V1__DraftSessionsResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__draft_sessions_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__draft_sessions_response__pack
+                     (const Training__V1__DraftSessionsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__draft_sessions_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__draft_sessions_response__pack_to_buffer
+                     (const Training__V1__DraftSessionsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__draft_sessions_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__DraftSessionsResponse *
+       training__v1__draft_sessions_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__DraftSessionsResponse *)
+     protobuf_c_message_unpack (&training__v1__draft_sessions_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__draft_sessions_response__free_unpacked
+                     (Training__V1__DraftSessionsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__draft_sessions_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__publish_monthly_plan_request__init
+                     (Training__V1__PublishMonthlyPlanRequest         *message)
+{
+  static const Training__V1__PublishMonthlyPlanRequest init_value = TRAINING__V1__PUBLISH_MONTHLY_PLAN_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__publish_monthly_plan_request__get_packed_size
+                     (const Training__V1__PublishMonthlyPlanRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__publish_monthly_plan_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__publish_monthly_plan_request__pack
+                     (const Training__V1__PublishMonthlyPlanRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__publish_monthly_plan_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__publish_monthly_plan_request__pack_to_buffer
+                     (const Training__V1__PublishMonthlyPlanRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__publish_monthly_plan_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PublishMonthlyPlanRequest *
+       training__v1__publish_monthly_plan_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PublishMonthlyPlanRequest *)
+     protobuf_c_message_unpack (&training__v1__publish_monthly_plan_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__publish_monthly_plan_request__free_unpacked
+                     (Training__V1__PublishMonthlyPlanRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__publish_monthly_plan_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__publish_monthly_plan_response__init
+                     (Training__V1__PublishMonthlyPlanResponse         *message)
+{
+  static const Training__V1__PublishMonthlyPlanResponse init_value = TRAINING__V1__PUBLISH_MONTHLY_PLAN_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__publish_monthly_plan_response__get_packed_size
+                     (const Training__V1__PublishMonthlyPlanResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__publish_monthly_plan_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__publish_monthly_plan_response__pack
+                     (const Training__V1__PublishMonthlyPlanResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__publish_monthly_plan_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__publish_monthly_plan_response__pack_to_buffer
+                     (const Training__V1__PublishMonthlyPlanResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__publish_monthly_plan_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PublishMonthlyPlanResponse *
+       training__v1__publish_monthly_plan_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PublishMonthlyPlanResponse *)
+     protobuf_c_message_unpack (&training__v1__publish_monthly_plan_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__publish_monthly_plan_response__free_unpacked
+                     (Training__V1__PublishMonthlyPlanResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__publish_monthly_plan_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_monthly_plan_request__init
+                     (Training__V1__GetMonthlyPlanRequest         *message)
+{
+  static const Training__V1__GetMonthlyPlanRequest init_value = TRAINING__V1__GET_MONTHLY_PLAN_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_monthly_plan_request__get_packed_size
+                     (const Training__V1__GetMonthlyPlanRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_monthly_plan_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_monthly_plan_request__pack
+                     (const Training__V1__GetMonthlyPlanRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_monthly_plan_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_monthly_plan_request__pack_to_buffer
+                     (const Training__V1__GetMonthlyPlanRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_monthly_plan_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetMonthlyPlanRequest *
+       training__v1__get_monthly_plan_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetMonthlyPlanRequest *)
+     protobuf_c_message_unpack (&training__v1__get_monthly_plan_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_monthly_plan_request__free_unpacked
+                     (Training__V1__GetMonthlyPlanRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_monthly_plan_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_monthly_plan_response__init
+                     (Training__V1__GetMonthlyPlanResponse         *message)
+{
+  static const Training__V1__GetMonthlyPlanResponse init_value = TRAINING__V1__GET_MONTHLY_PLAN_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_monthly_plan_response__get_packed_size
+                     (const Training__V1__GetMonthlyPlanResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__get_monthly_plan_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_monthly_plan_response__pack
+                     (const Training__V1__GetMonthlyPlanResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_monthly_plan_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_monthly_plan_response__pack_to_buffer
+                     (const Training__V1__GetMonthlyPlanResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_monthly_plan_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetMonthlyPlanResponse *
+       training__v1__get_monthly_plan_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetMonthlyPlanResponse *)
+     protobuf_c_message_unpack (&training__v1__get_monthly_plan_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_monthly_plan_response__free_unpacked
+                     (Training__V1__GetMonthlyPlanResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_monthly_plan_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor training__v1__catalogue_course__field_descriptors[14] =
+{
+  {
+    "course_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CatalogueCourse, course_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "title",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CatalogueCourse, title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CatalogueCourse, kind),
+    &training__v1__course_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "category",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CatalogueCourse, category),
+    &training__v1__course_category__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "method",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CatalogueCourse, method),
+    &training__v1__course_method__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "duration_minutes",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CatalogueCourse, duration_minutes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "purpose",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CatalogueCourse, purpose),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "topics",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__CatalogueCourse, n_topics),
+    offsetof(Training__V1__CatalogueCourse, topics),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "preparation",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CatalogueCourse, preparation),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "criterion_ids",
+    10,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__CatalogueCourse, n_criterion_ids),
+    offsetof(Training__V1__CatalogueCourse, criterion_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "metric_ids",
+    11,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__CatalogueCourse, n_metric_ids),
+    offsetof(Training__V1__CatalogueCourse, metric_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "departments",
+    12,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__CatalogueCourse, n_departments),
+    offsetof(Training__V1__CatalogueCourse, departments),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sites",
+    13,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__CatalogueCourse, n_sites),
+    offsetof(Training__V1__CatalogueCourse, sites),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "for_managers",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CatalogueCourse, for_managers),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__catalogue_course__field_indices_by_name[] = {
+  3,   /* field[3] = category */
+  0,   /* field[0] = course_id */
+  9,   /* field[9] = criterion_ids */
+  11,   /* field[11] = departments */
+  5,   /* field[5] = duration_minutes */
+  13,   /* field[13] = for_managers */
+  2,   /* field[2] = kind */
+  4,   /* field[4] = method */
+  10,   /* field[10] = metric_ids */
+  8,   /* field[8] = preparation */
+  6,   /* field[6] = purpose */
+  12,   /* field[12] = sites */
+  1,   /* field[1] = title */
+  7,   /* field[7] = topics */
+};
+static const ProtobufCIntRange training__v1__catalogue_course__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 14 }
+};
+const ProtobufCMessageDescriptor training__v1__catalogue_course__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.CatalogueCourse",
+  "CatalogueCourse",
+  "Training__V1__CatalogueCourse",
+  "training.v1",
+  sizeof(Training__V1__CatalogueCourse),
+  14,
+  training__v1__catalogue_course__field_descriptors,
+  training__v1__catalogue_course__field_indices_by_name,
+  1,  training__v1__catalogue_course__number_ranges,
+  (ProtobufCMessageInit) training__v1__catalogue_course__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__put_courses_request__field_descriptors[1] =
+{
+  {
+    "courses",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__PutCoursesRequest, n_courses),
+    offsetof(Training__V1__PutCoursesRequest, courses),
+    &training__v1__catalogue_course__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__put_courses_request__field_indices_by_name[] = {
+  0,   /* field[0] = courses */
+};
+static const ProtobufCIntRange training__v1__put_courses_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__put_courses_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PutCoursesRequest",
+  "PutCoursesRequest",
+  "Training__V1__PutCoursesRequest",
+  "training.v1",
+  sizeof(Training__V1__PutCoursesRequest),
+  1,
+  training__v1__put_courses_request__field_descriptors,
+  training__v1__put_courses_request__field_indices_by_name,
+  1,  training__v1__put_courses_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__put_courses_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__local_time_range__field_descriptors[2] =
+{
+  {
+    "start",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__LocalTimeRange, start),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "end",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__LocalTimeRange, end),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__local_time_range__field_indices_by_name[] = {
+  1,   /* field[1] = end */
+  0,   /* field[0] = start */
+};
+static const ProtobufCIntRange training__v1__local_time_range__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__local_time_range__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.LocalTimeRange",
+  "LocalTimeRange",
+  "Training__V1__LocalTimeRange",
+  "training.v1",
+  sizeof(Training__V1__LocalTimeRange),
+  2,
+  training__v1__local_time_range__field_descriptors,
+  training__v1__local_time_range__field_indices_by_name,
+  1,  training__v1__local_time_range__number_ranges,
+  (ProtobufCMessageInit) training__v1__local_time_range__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__trainer__field_descriptors[5] =
+{
+  {
+    "trainer_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Trainer, trainer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Trainer, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "biography",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Trainer, biography),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "qualified_course_ids",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__Trainer, n_qualified_course_ids),
+    offsetof(Training__V1__Trainer, qualified_course_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "availability",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__Trainer, n_availability),
+    offsetof(Training__V1__Trainer, availability),
+    &training__v1__local_time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__trainer__field_indices_by_name[] = {
+  4,   /* field[4] = availability */
+  2,   /* field[2] = biography */
+  1,   /* field[1] = name */
+  3,   /* field[3] = qualified_course_ids */
+  0,   /* field[0] = trainer_id */
+};
+static const ProtobufCIntRange training__v1__trainer__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__trainer__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.Trainer",
+  "Trainer",
+  "Training__V1__Trainer",
+  "training.v1",
+  sizeof(Training__V1__Trainer),
+  5,
+  training__v1__trainer__field_descriptors,
+  training__v1__trainer__field_indices_by_name,
+  1,  training__v1__trainer__number_ranges,
+  (ProtobufCMessageInit) training__v1__trainer__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__put_trainers_request__field_descriptors[1] =
+{
+  {
+    "trainers",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__PutTrainersRequest, n_trainers),
+    offsetof(Training__V1__PutTrainersRequest, trainers),
+    &training__v1__trainer__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__put_trainers_request__field_indices_by_name[] = {
+  0,   /* field[0] = trainers */
+};
+static const ProtobufCIntRange training__v1__put_trainers_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__put_trainers_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PutTrainersRequest",
+  "PutTrainersRequest",
+  "Training__V1__PutTrainersRequest",
+  "training.v1",
+  sizeof(Training__V1__PutTrainersRequest),
+  1,
+  training__v1__put_trainers_request__field_descriptors,
+  training__v1__put_trainers_request__field_indices_by_name,
+  1,  training__v1__put_trainers_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__put_trainers_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__room__field_descriptors[4] =
+{
+  {
+    "room_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Room, room_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "site",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Room, site),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "capacity",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Room, capacity),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "directions",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Room, directions),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__room__field_indices_by_name[] = {
+  2,   /* field[2] = capacity */
+  3,   /* field[3] = directions */
+  0,   /* field[0] = room_id */
+  1,   /* field[1] = site */
+};
+static const ProtobufCIntRange training__v1__room__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__room__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.Room",
+  "Room",
+  "Training__V1__Room",
+  "training.v1",
+  sizeof(Training__V1__Room),
+  4,
+  training__v1__room__field_descriptors,
+  training__v1__room__field_indices_by_name,
+  1,  training__v1__room__number_ranges,
+  (ProtobufCMessageInit) training__v1__room__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__put_rooms_request__field_descriptors[1] =
+{
+  {
+    "rooms",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__PutRoomsRequest, n_rooms),
+    offsetof(Training__V1__PutRoomsRequest, rooms),
+    &training__v1__room__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__put_rooms_request__field_indices_by_name[] = {
+  0,   /* field[0] = rooms */
+};
+static const ProtobufCIntRange training__v1__put_rooms_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__put_rooms_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PutRoomsRequest",
+  "PutRoomsRequest",
+  "Training__V1__PutRoomsRequest",
+  "training.v1",
+  sizeof(Training__V1__PutRoomsRequest),
+  1,
+  training__v1__put_rooms_request__field_descriptors,
+  training__v1__put_rooms_request__field_indices_by_name,
+  1,  training__v1__put_rooms_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__put_rooms_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__approve_courseware_request__field_descriptors[3] =
+{
+  {
+    "course_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ApproveCoursewareRequest, course_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "version",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ApproveCoursewareRequest, version),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "approved_by",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ApproveCoursewareRequest, approved_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__approve_courseware_request__field_indices_by_name[] = {
+  2,   /* field[2] = approved_by */
+  0,   /* field[0] = course_id */
+  1,   /* field[1] = version */
+};
+static const ProtobufCIntRange training__v1__approve_courseware_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__approve_courseware_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ApproveCoursewareRequest",
+  "ApproveCoursewareRequest",
+  "Training__V1__ApproveCoursewareRequest",
+  "training.v1",
+  sizeof(Training__V1__ApproveCoursewareRequest),
+  3,
+  training__v1__approve_courseware_request__field_descriptors,
+  training__v1__approve_courseware_request__field_indices_by_name,
+  1,  training__v1__approve_courseware_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__approve_courseware_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__approve_courseware_response__field_descriptors[3] =
+{
+  {
+    "already_approved",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ApproveCoursewareResponse, already_approved),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "approved_by",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ApproveCoursewareResponse, approved_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "approved_at_unix_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ApproveCoursewareResponse, approved_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__approve_courseware_response__field_indices_by_name[] = {
+  0,   /* field[0] = already_approved */
+  2,   /* field[2] = approved_at_unix_ms */
+  1,   /* field[1] = approved_by */
+};
+static const ProtobufCIntRange training__v1__approve_courseware_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__approve_courseware_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ApproveCoursewareResponse",
+  "ApproveCoursewareResponse",
+  "Training__V1__ApproveCoursewareResponse",
+  "training.v1",
+  sizeof(Training__V1__ApproveCoursewareResponse),
+  3,
+  training__v1__approve_courseware_response__field_descriptors,
+  training__v1__approve_courseware_response__field_indices_by_name,
+  1,  training__v1__approve_courseware_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__approve_courseware_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__planned_session__field_descriptors[7] =
+{
+  {
+    "session_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PlannedSession, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "course_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PlannedSession, course_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "trainer_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PlannedSession, trainer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "room_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PlannedSession, room_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PlannedSession, start),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "end",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PlannedSession, end),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "capacity",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PlannedSession, capacity),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__planned_session__field_indices_by_name[] = {
+  6,   /* field[6] = capacity */
+  1,   /* field[1] = course_id */
+  5,   /* field[5] = end */
+  3,   /* field[3] = room_id */
+  0,   /* field[0] = session_id */
+  4,   /* field[4] = start */
+  2,   /* field[2] = trainer_id */
+};
+static const ProtobufCIntRange training__v1__planned_session__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor training__v1__planned_session__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PlannedSession",
+  "PlannedSession",
+  "Training__V1__PlannedSession",
+  "training.v1",
+  sizeof(Training__V1__PlannedSession),
+  7,
+  training__v1__planned_session__field_descriptors,
+  training__v1__planned_session__field_indices_by_name,
+  1,  training__v1__planned_session__number_ranges,
+  (ProtobufCMessageInit) training__v1__planned_session__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__draft_sessions_request__field_descriptors[2] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__DraftSessionsRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sessions",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__DraftSessionsRequest, n_sessions),
+    offsetof(Training__V1__DraftSessionsRequest, sessions),
+    &training__v1__planned_session__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__draft_sessions_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+  1,   /* field[1] = sessions */
+};
+static const ProtobufCIntRange training__v1__draft_sessions_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__draft_sessions_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.DraftSessionsRequest",
+  "DraftSessionsRequest",
+  "Training__V1__DraftSessionsRequest",
+  "training.v1",
+  sizeof(Training__V1__DraftSessionsRequest),
+  2,
+  training__v1__draft_sessions_request__field_descriptors,
+  training__v1__draft_sessions_request__field_indices_by_name,
+  1,  training__v1__draft_sessions_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__draft_sessions_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__draft_sessions_response__field_descriptors[1] =
+{
+  {
+    "sessions",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__DraftSessionsResponse, sessions),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__draft_sessions_response__field_indices_by_name[] = {
+  0,   /* field[0] = sessions */
+};
+static const ProtobufCIntRange training__v1__draft_sessions_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__draft_sessions_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.DraftSessionsResponse",
+  "DraftSessionsResponse",
+  "Training__V1__DraftSessionsResponse",
+  "training.v1",
+  sizeof(Training__V1__DraftSessionsResponse),
+  1,
+  training__v1__draft_sessions_response__field_descriptors,
+  training__v1__draft_sessions_response__field_indices_by_name,
+  1,  training__v1__draft_sessions_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__draft_sessions_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__publish_monthly_plan_request__field_descriptors[1] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PublishMonthlyPlanRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__publish_monthly_plan_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__publish_monthly_plan_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__publish_monthly_plan_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PublishMonthlyPlanRequest",
+  "PublishMonthlyPlanRequest",
+  "Training__V1__PublishMonthlyPlanRequest",
+  "training.v1",
+  sizeof(Training__V1__PublishMonthlyPlanRequest),
+  1,
+  training__v1__publish_monthly_plan_request__field_descriptors,
+  training__v1__publish_monthly_plan_request__field_indices_by_name,
+  1,  training__v1__publish_monthly_plan_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__publish_monthly_plan_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__publish_monthly_plan_response__field_descriptors[2] =
+{
+  {
+    "sessions",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PublishMonthlyPlanResponse, sessions),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published_at_unix_ms",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PublishMonthlyPlanResponse, published_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__publish_monthly_plan_response__field_indices_by_name[] = {
+  1,   /* field[1] = published_at_unix_ms */
+  0,   /* field[0] = sessions */
+};
+static const ProtobufCIntRange training__v1__publish_monthly_plan_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__publish_monthly_plan_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PublishMonthlyPlanResponse",
+  "PublishMonthlyPlanResponse",
+  "Training__V1__PublishMonthlyPlanResponse",
+  "training.v1",
+  sizeof(Training__V1__PublishMonthlyPlanResponse),
+  2,
+  training__v1__publish_monthly_plan_response__field_descriptors,
+  training__v1__publish_monthly_plan_response__field_indices_by_name,
+  1,  training__v1__publish_monthly_plan_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__publish_monthly_plan_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_monthly_plan_request__field_descriptors[1] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthlyPlanRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_monthly_plan_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__get_monthly_plan_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__get_monthly_plan_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetMonthlyPlanRequest",
+  "GetMonthlyPlanRequest",
+  "Training__V1__GetMonthlyPlanRequest",
+  "training.v1",
+  sizeof(Training__V1__GetMonthlyPlanRequest),
+  1,
+  training__v1__get_monthly_plan_request__field_descriptors,
+  training__v1__get_monthly_plan_request__field_indices_by_name,
+  1,  training__v1__get_monthly_plan_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_monthly_plan_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_monthly_plan_response__field_descriptors[4] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthlyPlanResponse, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthlyPlanResponse, state),
+    &training__v1__monthly_plan_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sessions",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__GetMonthlyPlanResponse, n_sessions),
+    offsetof(Training__V1__GetMonthlyPlanResponse, sessions),
+    &training__v1__planned_session__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "published_at_unix_ms",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthlyPlanResponse, published_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_monthly_plan_response__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+  3,   /* field[3] = published_at_unix_ms */
+  2,   /* field[2] = sessions */
+  1,   /* field[1] = state */
+};
+static const ProtobufCIntRange training__v1__get_monthly_plan_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__get_monthly_plan_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetMonthlyPlanResponse",
+  "GetMonthlyPlanResponse",
+  "Training__V1__GetMonthlyPlanResponse",
+  "training.v1",
+  sizeof(Training__V1__GetMonthlyPlanResponse),
+  4,
+  training__v1__get_monthly_plan_response__field_descriptors,
+  training__v1__get_monthly_plan_response__field_indices_by_name,
+  1,  training__v1__get_monthly_plan_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_monthly_plan_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue training__v1__course_kind__enum_values_by_number[12] =
+{
+  { "COURSE_KIND_UNSPECIFIED", "TRAINING__V1__COURSE_KIND__COURSE_KIND_UNSPECIFIED", 0 },
+  { "COURSE_KIND_NEW_BUSINESS", "TRAINING__V1__COURSE_KIND__COURSE_KIND_NEW_BUSINESS", 1 },
+  { "COURSE_KIND_NEW_CAMPAIGN", "TRAINING__V1__COURSE_KIND__COURSE_KIND_NEW_CAMPAIGN", 2 },
+  { "COURSE_KIND_SKILL_IMPROVEMENT", "TRAINING__V1__COURSE_KIND__COURSE_KIND_SKILL_IMPROVEMENT", 3 },
+  { "COURSE_KIND_SERVICE_QUALITY_IMPROVEMENT", "TRAINING__V1__COURSE_KIND__COURSE_KIND_SERVICE_QUALITY_IMPROVEMENT", 4 },
+  { "COURSE_KIND_SERVICE_AWARENESS", "TRAINING__V1__COURSE_KIND__COURSE_KIND_SERVICE_AWARENESS", 5 },
+  { "COURSE_KIND_CUSTOMER_SERVICE_SKILLS", "TRAINING__V1__COURSE_KIND__COURSE_KIND_CUSTOMER_SERVICE_SKILLS", 6 },
+  { "COURSE_KIND_INTERNAL_SERVICE", "TRAINING__V1__COURSE_KIND__COURSE_KIND_INTERNAL_SERVICE", 7 },
+  { "COURSE_KIND_TEAM_COLLABORATION", "TRAINING__V1__COURSE_KIND__COURSE_KIND_TEAM_COLLABORATION", 8 },
+  { "COURSE_KIND_PROBLEM_SOLVING", "TRAINING__V1__COURSE_KIND__COURSE_KIND_PROBLEM_SOLVING", 9 },
+  { "COURSE_KIND_SERVICE_MANAGEMENT", "TRAINING__V1__COURSE_KIND__COURSE_KIND_SERVICE_MANAGEMENT", 10 },
+  { "COURSE_KIND_ONBOARDING", "TRAINING__V1__COURSE_KIND__COURSE_KIND_ONBOARDING", 11 },
+};
+static const ProtobufCIntRange training__v1__course_kind__value_ranges[] = {
+{0, 0},{0, 12}
+};
+static const ProtobufCEnumValueIndex training__v1__course_kind__enum_values_by_name[12] =
+{
+  { "COURSE_KIND_CUSTOMER_SERVICE_SKILLS", 6 },
+  { "COURSE_KIND_INTERNAL_SERVICE", 7 },
+  { "COURSE_KIND_NEW_BUSINESS", 1 },
+  { "COURSE_KIND_NEW_CAMPAIGN", 2 },
+  { "COURSE_KIND_ONBOARDING", 11 },
+  { "COURSE_KIND_PROBLEM_SOLVING", 9 },
+  { "COURSE_KIND_SERVICE_AWARENESS", 5 },
+  { "COURSE_KIND_SERVICE_MANAGEMENT", 10 },
+  { "COURSE_KIND_SERVICE_QUALITY_IMPROVEMENT", 4 },
+  { "COURSE_KIND_SKILL_IMPROVEMENT", 3 },
+  { "COURSE_KIND_TEAM_COLLABORATION", 8 },
+  { "COURSE_KIND_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__course_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.CourseKind",
+  "CourseKind",
+  "Training__V1__CourseKind",
+  "training.v1",
+  12,
+  training__v1__course_kind__enum_values_by_number,
+  12,
+  training__v1__course_kind__enum_values_by_name,
+  1,
+  training__v1__course_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__course_category__enum_values_by_number[4] =
+{
+  { "COURSE_CATEGORY_UNSPECIFIED", "TRAINING__V1__COURSE_CATEGORY__COURSE_CATEGORY_UNSPECIFIED", 0 },
+  { "COURSE_CATEGORY_MANDATORY", "TRAINING__V1__COURSE_CATEGORY__COURSE_CATEGORY_MANDATORY", 1 },
+  { "COURSE_CATEGORY_ELECTIVE", "TRAINING__V1__COURSE_CATEGORY__COURSE_CATEGORY_ELECTIVE", 2 },
+  { "COURSE_CATEGORY_OPTIONAL", "TRAINING__V1__COURSE_CATEGORY__COURSE_CATEGORY_OPTIONAL", 3 },
+};
+static const ProtobufCIntRange training__v1__course_category__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex training__v1__course_category__enum_values_by_name[4] =
+{
+  { "COURSE_CATEGORY_ELECTIVE", 2 },
+  { "COURSE_CATEGORY_MANDATORY", 1 },
+  { "COURSE_CATEGORY_OPTIONAL", 3 },
+  { "COURSE_CATEGORY_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__course_category__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.CourseCategory",
+  "CourseCategory",
+  "Training__V1__CourseCategory",
+  "training.v1",
+  4,
+  training__v1__course_category__enum_values_by_number,
+  4,
+  training__v1__course_category__enum_values_by_name,
+  1,
+  training__v1__course_category__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__course_method__enum_values_by_number[9] =
+{
+  { "COURSE_METHOD_UNSPECIFIED", "TRAINING__V1__COURSE_METHOD__COURSE_METHOD_UNSPECIFIED", 0 },
+  { "COURSE_METHOD_CLASSROOM", "TRAINING__V1__COURSE_METHOD__COURSE_METHOD_CLASSROOM", 1 },
+  { "COURSE_METHOD_RECORDING_REVIEW", "TRAINING__V1__COURSE_METHOD__COURSE_METHOD_RECORDING_REVIEW", 2 },
+  { "COURSE_METHOD_SIMULATION", "TRAINING__V1__COURSE_METHOD__COURSE_METHOD_SIMULATION", 3 },
+  { "COURSE_METHOD_FLOOR_SHADOWING", "TRAINING__V1__COURSE_METHOD__COURSE_METHOD_FLOOR_SHADOWING", 4 },
+  { "COURSE_METHOD_VIDEO", "TRAINING__V1__COURSE_METHOD__COURSE_METHOD_VIDEO", 5 },
+  { "COURSE_METHOD_AUDIO", "TRAINING__V1__COURSE_METHOD__COURSE_METHOD_AUDIO", 6 },
+  { "COURSE_METHOD_READING", "TRAINING__V1__COURSE_METHOD__COURSE_METHOD_READING", 7 },
+  { "COURSE_METHOD_ONLINE", "TRAINING__V1__COURSE_METHOD__COURSE_METHOD_ONLINE", 8 },
+};
+static const ProtobufCIntRange training__v1__course_method__value_ranges[] = {
+{0, 0},{0, 9}
+};
+static const ProtobufCEnumValueIndex training__v1__course_method__enum_values_by_name[9] =
+{
+  { "COURSE_METHOD_AUDIO", 6 },
+  { "COURSE_METHOD_CLASSROOM", 1 },
+  { "COURSE_METHOD_FLOOR_SHADOWING", 4 },
+  { "COURSE_METHOD_ONLINE", 8 },
+  { "COURSE_METHOD_READING", 7 },
+  { "COURSE_METHOD_RECORDING_REVIEW", 2 },
+  { "COURSE_METHOD_SIMULATION", 3 },
+  { "COURSE_METHOD_UNSPECIFIED", 0 },
+  { "COURSE_METHOD_VIDEO", 5 },
+};
+const ProtobufCEnumDescriptor training__v1__course_method__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.CourseMethod",
+  "CourseMethod",
+  "Training__V1__CourseMethod",
+  "training.v1",
+  9,
+  training__v1__course_method__enum_values_by_number,
+  9,
+  training__v1__course_method__enum_values_by_name,
+  1,
+  training__v1__course_method__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__monthly_plan_state__enum_values_by_number[3] =
+{
+  { "MONTHLY_PLAN_STATE_UNSPECIFIED", "TRAINING__V1__MONTHLY_PLAN_STATE__MONTHLY_PLAN_STATE_UNSPECIFIED", 0 },
+  { "MONTHLY_PLAN_STATE_DRAFT", "TRAINING__V1__MONTHLY_PLAN_STATE__MONTHLY_PLAN_STATE_DRAFT", 1 },
+  { "MONTHLY_PLAN_STATE_PUBLISHED", "TRAINING__V1__MONTHLY_PLAN_STATE__MONTHLY_PLAN_STATE_PUBLISHED", 2 },
+};
+static const ProtobufCIntRange training__v1__monthly_plan_state__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex training__v1__monthly_plan_state__enum_values_by_name[3] =
+{
+  { "MONTHLY_PLAN_STATE_DRAFT", 1 },
+  { "MONTHLY_PLAN_STATE_PUBLISHED", 2 },
+  { "MONTHLY_PLAN_STATE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__monthly_plan_state__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.MonthlyPlanState",
+  "MonthlyPlanState",
+  "Training__V1__MonthlyPlanState",
+  "training.v1",
+  3,
+  training__v1__monthly_plan_state__enum_values_by_number,
+  3,
+  training__v1__monthly_plan_state__enum_values_by_name,
+  1,
+  training__v1__monthly_plan_state__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor training__v1__training_scheduling__method_descriptors[7] =
+{
+  { "PutCourses", &training__v1__put_courses_request__descriptor, &training__v1__batch_response__descriptor },
+  { "PutTrainers", &training__v1__put_trainers_request__descriptor, &training__v1__batch_response__descriptor },
+  { "PutRooms", &training__v1__put_rooms_request__descriptor, &training__v1__batch_response__descriptor },
+  { "ApproveCourseware", &training__v1__approve_courseware_request__descriptor, &training__v1__approve_courseware_response__descriptor },
+  { "DraftSessions", &training__v1__draft_sessions_request__descriptor, &training__v1__draft_sessions_response__descriptor },
+  { "PublishMonthlyPlan", &training__v1__publish_monthly_plan_request__descriptor, &training__v1__publish_monthly_plan_response__descriptor },
+  { "GetMonthlyPlan", &training__v1__get_monthly_plan_request__descriptor, &training__v1__get_monthly_plan_response__descriptor },
 };
 const unsigned training__v1__training_scheduling__method_indices_by_name[] = {
+  3,        /* ApproveCourseware */
+  4,        /* DraftSessions */
+  6,        /* GetMonthlyPlan */
+  5,        /* PublishMonthlyPlan */
+  0,        /* PutCourses */
+  2,        /* PutRooms */
+  1         /* PutTrainers */
 };
 const ProtobufCServiceDescriptor training__v1__training_scheduling__descriptor =
 {
@@ -19,10 +1981,66 @@ const ProtobufCServiceDescriptor training__v1__training_scheduling__descriptor =
   "TrainingScheduling",
   "Training__V1__TrainingScheduling",
   "training.v1",
-  0,
+  7,
   training__v1__training_scheduling__method_descriptors,
   training__v1__training_scheduling__method_indices_by_name
 };
+void training__v1__training_scheduling__put_courses(ProtobufCService *service,
+                                                    const Training__V1__PutCoursesRequest *input,
+                                                    Training__V1__BatchResponse_Closure closure,
+                                                    void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__put_trainers(ProtobufCService *service,
+                                                     const Training__V1__PutTrainersRequest *input,
+                                                     Training__V1__BatchResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__put_rooms(ProtobufCService *service,
+                                                  const Training__V1__PutRoomsRequest *input,
+                                                  Training__V1__BatchResponse_Closure closure,
+                                                  void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__approve_courseware(ProtobufCService *service,
+                                                           const Training__V1__ApproveCoursewareRequest *input,
+                                                           Training__V1__ApproveCoursewareResponse_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__draft_sessions(ProtobufCService *service,
+                                                       const Training__V1__DraftSessionsRequest *input,
+                                                       Training__V1__DraftSessionsResponse_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__publish_monthly_plan(ProtobufCService *service,
+                                                             const Training__V1__PublishMonthlyPlanRequest *input,
+                                                             Training__V1__PublishMonthlyPlanResponse_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__get_monthly_plan(ProtobufCService *service,
+                                                         const Training__V1__GetMonthlyPlanRequest *input,
+                                                         Training__V1__GetMonthlyPlanResponse_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void training__v1__training_scheduling__init (Training__V1__TrainingScheduling_Service *service,
                                               Training__V1__TrainingScheduling_ServiceDestroy destroy)
 {
