@@ -44,26 +44,14 @@ enum BatchResults {
         var response = BatchResponse()
         response.results.reserveCapacity(outcomes.count)
         for (index, outcome) in outcomes.enumerated() {
-            var result = RecordResult(index: UInt32(index), id: index < ids.count ? ids[index] : "")
+            let id = index < ids.count ? ids[index] : ""
             switch outcome {
-            case .accepted:
-                result.outcome = .accepted
-                response.accepted += 1
-            case .duplicate:
-                result.outcome = .duplicate
-                response.duplicate += 1
-            case .replaced:
-                result.outcome = .replaced
-                response.replaced += 1
-            case .stale:
-                result.outcome = .stale
-                response.stale += 1
-            case .rejected(let violations):
-                result.outcome = .rejected
-                result.violations = violations.map(\.wire)
-                response.rejected += 1
+            case .accepted: response.record(.accepted, id: id)
+            case .duplicate: response.record(.duplicate, id: id)
+            case .replaced: response.record(.replaced, id: id)
+            case .stale: response.record(.stale, id: id)
+            case .rejected(let violations): response.record(.rejected, id: id, violations: violations.map(\.wire))
             }
-            response.results.append(result)
         }
         return response
     }

@@ -93,23 +93,13 @@ enum BatchResults {
     static func response(_ outcomes: [CatalogueOutcome], ids: [String]) -> BatchResponse {
         var response = BatchResponse()
         for (index, outcome) in outcomes.enumerated() {
-            var result = RecordResult(index: UInt32(index), id: index < ids.count ? ids[index] : "")
+            let id = index < ids.count ? ids[index] : ""
             switch outcome {
-            case .accepted:
-                result.outcome = .accepted
-                response.accepted += 1
-            case .duplicate:
-                result.outcome = .duplicate
-                response.duplicate += 1
-            case .replaced:
-                result.outcome = .replaced
-                response.replaced += 1
-            case .rejected(let violations):
-                result.outcome = .rejected
-                result.violations = violations.map(\.wire)
-                response.rejected += 1
+            case .accepted: response.record(.accepted, id: id)
+            case .duplicate: response.record(.duplicate, id: id)
+            case .replaced: response.record(.replaced, id: id)
+            case .rejected(let violations): response.record(.rejected, id: id, violations: violations.map(\.wire))
             }
-            response.results.append(result)
         }
         return response
     }
