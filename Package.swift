@@ -52,6 +52,8 @@ let package = Package(
             name: "SQLiteStorage", dependencies: ["CSQLite", .product(name: "Logging", package: "swift-log")],
             path: "Shared/SQLiteStorage", swiftSettings: swiftSettings),
         .target(
+            name: "CalendarDates", path: "Shared/CalendarDates", swiftSettings: swiftSettings),
+        .target(
             name: "ServiceKit",
             dependencies: ["RPCRuntime", "SQLiteStorage", "TrainingWire",
                            .product(name: "Logging", package: "swift-log"),
@@ -61,13 +63,13 @@ let package = Package(
 
         // MARK: Services: a fat library and a thin executable each
         .target(
-            name: "ScoringIntake", dependencies: ["ServiceKit", "RPCRuntime", "SQLiteStorage", "TrainingWire"],
+            name: "ScoringIntake", dependencies: ["CalendarDates", "ServiceKit", "RPCRuntime", "SQLiteStorage", "TrainingWire"],
             path: "Services/ScoringIntake/Sources", swiftSettings: swiftSettings),
         .executableTarget(
             name: "ScoringIntakeMain", dependencies: ["ScoringIntake", "ServiceKit"],
             path: "Services/ScoringIntake/Main", swiftSettings: swiftSettings),
         .target(
-            name: "TrainingScheduling", dependencies: ["ServiceKit", "RPCRuntime", "SQLiteStorage", "TrainingWire"],
+            name: "TrainingScheduling", dependencies: ["CalendarDates", "ServiceKit", "RPCRuntime", "SQLiteStorage", "TrainingWire"],
             path: "Services/TrainingScheduling/Sources", swiftSettings: swiftSettings),
         .executableTarget(
             name: "TrainingSchedulingMain", dependencies: ["TrainingScheduling", "ServiceKit"],
@@ -134,7 +136,7 @@ let package = Package(
             name: "TrainingSchedulingTests", dependencies: ["TrainingScheduling"],
             path: "Tests/TrainingSchedulingTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "ScoringIntakeTests", dependencies: ["ScoringIntake"],
+            name: "ScoringIntakeTests", dependencies: ["ScoringIntake", "CalendarDates"],
             path: "Tests/ScoringIntakeTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests", dependencies: ["TestSupport", "RPCRuntime", "TrainingWire", "SQLiteStorage"],

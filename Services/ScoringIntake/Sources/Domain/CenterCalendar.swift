@@ -1,3 +1,4 @@
+import CalendarDates
 import Foundation
 
 /// The kind of a day on the center's calendar.

@@ -1,3 +1,4 @@
+import CalendarDates
 /// Which way a metric should move.
 public enum MetricDirection: Int, Sendable, Hashable {
     case higherIsBetter = 1, lowerIsBetter = 2

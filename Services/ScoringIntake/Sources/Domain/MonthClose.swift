@@ -1,3 +1,4 @@
+import CalendarDates
 /// An agent's standing on a day, read from roster history.
 extension RosterEntry {
     /// The status on `date`: a version that says "left" on a later day was in service before it.

@@ -1,3 +1,4 @@
+import CalendarDates
 /// Where an agent stands in the center's life cycle.
 public enum AgentStatus: Int, Sendable, Hashable {
     /// A new hire in onboarding: takes no calls, is not tiered, is not floor coverage.

@@ -1,3 +1,4 @@
+import CalendarDates
 import Foundation
 import RPCRuntime
 import SQLiteStorage

@@ -1,5 +1,8 @@
 /// A day on the center's calendar, with no time and no zone.
 ///
+/// Shared by every service that speaks of local dates (the intake's months and weeks,
+/// scheduling's sessions), so that civil-date arithmetic exists once.
+///
 /// Why its own type: due dates, months and weeks are local notions ("before the 5th",
 /// "last week"); carrying them as instants invites off-by-one-day errors at midnight.
 /// Stored as a day number (days since 1970-01-01) so that arithmetic is exact.
@@ -67,7 +70,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public var description: String {
         let c = components
-        return "\(pad(c.year, 4))-\(pad(c.month, 2))-\(pad(c.day, 2))"
+        return "\(zeroPadded(c.year, 4))-\(zeroPadded(c.month, 2))-\(zeroPadded(c.day, 2))"
     }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
@@ -83,7 +86,8 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 }
 
-func pad(_ value: Int, _ width: Int) -> String {
+/// `value` in decimal, zero-padded to `width` digits.
+func zeroPadded(_ value: Int, _ width: Int) -> String {
     let text = String(value)
     return String(repeating: "0", count: max(0, width - text.count)) + text
 }
@@ -128,7 +132,7 @@ public struct YearMonth: Hashable, Comparable, Sendable, CustomStringConvertible
     public var next: YearMonth { YearMonth(index: index + 1) }
     public var previous: YearMonth { YearMonth(index: index - 1) }
 
-    public var description: String { "\(pad(year, 4))-\(pad(month, 2))" }
+    public var description: String { "\(zeroPadded(year, 4))-\(zeroPadded(month, 2))" }
 
     public static func < (lhs: YearMonth, rhs: YearMonth) -> Bool { lhs.index < rhs.index }
 }
@@ -166,5 +170,5 @@ public struct ISOWeek: Hashable, Sendable, CustomStringConvertible {
         return (thursday.dayNumber - january1.dayNumber) / 7 + 1
     }
 
-    public var description: String { "\(pad(weekYear, 4))-W\(pad(number, 2))" }
+    public var description: String { "\(zeroPadded(weekYear, 4))-W\(zeroPadded(number, 2))" }
 }
