@@ -84,7 +84,7 @@ let package = Package(
         // MARK: The operator's and scripts' command line
         .executableTarget(
             name: "TrainCtl",
-            dependencies: ["RPCRuntime", "TrainingWire", "ServiceKit",
+            dependencies: ["RPCRuntime", "TrainingWire", "ServiceKit", "CalendarDates",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "NIOPosix", package: "swift-nio")],
             path: "Services/TrainCtl", swiftSettings: swiftSettings),
@@ -141,6 +141,6 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests", dependencies: ["TestSupport", "RPCRuntime", "TrainingWire", "SQLiteStorage"],
             path: "Tests/IntegrationTests", swiftSettings: swiftSettings),
-        .testTarget(name: "TrainCtlTests", dependencies: ["TrainCtl", "TestSupport", "RPCRuntime", "TrainingWire"], path: "Tests/TrainCtlTests", swiftSettings: swiftSettings),
+        .testTarget(name: "TrainCtlTests", dependencies: ["TrainCtl", "CalendarDates", "TestSupport", "RPCRuntime", "TrainingWire"], path: "Tests/TrainCtlTests", swiftSettings: swiftSettings),
     ]
 )

@@ -1,3 +1,4 @@
+import CalendarDates
 import Foundation
 import TestSupport
 import Testing
@@ -7,7 +8,7 @@ import TrainingWire
 
 /// One year of the demo center, generated once for the suite (about 2 s in a debug build).
 private let yearOfDemo: (center: DemoCenter, evaluations: [DemoEvaluation]) = {
-    let center = DemoCenter(seed: 7, endMonth: YearMonth(uncheckedYear: 2026, month: 10), monthCount: 12)
+    let center = DemoCenter(seed: 7, endMonth: YearMonth(index: 2026 * 12 + 9)  /* 2026-10 */, monthCount: 12)
     return (center, DemoScores(center: center).generate())
 }()
 

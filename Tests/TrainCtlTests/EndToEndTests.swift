@@ -1,3 +1,4 @@
+import CalendarDates
 import Foundation
 import TestSupport
 import Testing
@@ -157,7 +158,7 @@ struct EndToEndTests {
             #expect(closedObject["assigned"] as? Int == tiers.assignments.count)
 
             // Every agent in service at the end of October, as the generator made them.
-            let center = DemoCenter(seed: 5, endMonth: YearMonth(uncheckedYear: 2026, month: 10), monthCount: 2)
+            let center = DemoCenter(seed: 5, endMonth: YearMonth(index: 2026 * 12 + 9)  /* 2026-10 */, monthCount: 2)
             #expect(tiers.assignments.count == center.inService(on: center.windowEnd))
             #expect(Set(tiers.assignments.map(\.agent_id)).count == tiers.assignments.count)
 

@@ -1,3 +1,4 @@
+import CalendarDates
 import TrainingWire
 
 /// The public holidays of mainland China with their make-up working days (调休), as the
@@ -47,8 +48,12 @@ enum ChinaCalendar {
         Period(name: "National Day", first: (2027, 10, 1), last: (2027, 10, 7), makeupDays: [(2027, 9, 26), (2027, 10, 9)]),
     ]
 
+    /// The holiday tables above hold real dates; a typo in them is a programming error.
     private static func date(_ parts: (Int, Int, Int)) -> LocalDate {
-        LocalDate(dayNumber: LocalDate.civilDayNumber(parts.0, parts.1, parts.2))
+        guard let date = LocalDate(year: parts.0, month: parts.1, day: parts.2) else {
+            preconditionFailure("no such date in the holiday table: \(parts)")
+        }
+        return date
     }
 
     /// The exceptions to the weekday rule in `year`, by date: what the calendar file lists.

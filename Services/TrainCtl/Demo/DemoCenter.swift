@@ -1,3 +1,4 @@
+import CalendarDates
 /// A made-up but realistic 500-seat call center over a window of months: six departments
 /// of teams of 12–15 agents at the start (hires and leavers move them between about 11
 /// and 17 later) on three sites, 30 new hires a month (onboarding for their

@@ -1,3 +1,4 @@
+import CalendarDates
 /// Weekly operational KPIs (Monday to Sunday) of every agent in service for at least three
 /// days of a week inside the window, consistent with the agent's quality that month:
 /// better agents handle a little faster, resolve more, please more and draw fewer complaints.

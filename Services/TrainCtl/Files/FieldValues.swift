@@ -1,3 +1,4 @@
+import CalendarDates
 /// One problem with one field of one input record: what the rejects file and the
 /// server's violations both say.
 struct FieldError: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import CalendarDates
 import TrainingWire
 
 /// A whole-file JSON document that is either right or not imported at all: the errors

@@ -1,3 +1,4 @@
+import CalendarDates
 import TrainingWire
 
 /// The roster as CSV: `agent_id,name,team_id,team_leader_id,department,site,hire_date,

@@ -1,3 +1,4 @@
+import CalendarDates
 import ArgumentParser
 import Foundation
 import TrainingWire

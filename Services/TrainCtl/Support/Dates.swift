@@ -1,161 +1,46 @@
-/// A calendar date without a time zone, "YYYY-MM-DD" (proleptic Gregorian).
-///
-/// Why our own: parsing must be strict (Foundation's formatters accept "2025-2-30" in
-/// lenient modes and depend on the machine's locale), and the demo generator does
-/// day arithmetic on hundreds of thousands of dates.
-struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible {
-    let year: Int
-    let month: Int
-    let day: Int
+import CalendarDates
 
-    init?(year: Int, month: Int, day: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month),
-              (1...LocalDate.daysIn(year: year, month: month)).contains(day) else { return nil }
-        self.year = year
-        self.month = month
-        self.day = day
-    }
-
-    /// Exactly "YYYY-MM-DD" with a valid day.
-    init?(parsing text: some StringProtocol) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              let year = Digits.value(bytes, 0..<4), let month = Digits.value(bytes, 5..<7), let day = Digits.value(bytes, 8..<10)
-        else { return nil }
-        self.init(year: year, month: month, day: day)
-    }
-
-    /// Days since 1970-01-01.
-    init(dayNumber: Int) {
-        // Howard Hinnant's civil_from_days.
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        self.year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        self.month = month
-        self.day = day
-    }
-
-    /// Days since 1970-01-01.
-    var dayNumber: Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let shiftedMonth = (month + 9) % 12
-        let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// ISO weekday: 1 Monday … 7 Sunday.
-    var weekday: Int {
-        ((dayNumber % 7 + 7) % 7 + 3) % 7 + 1
-    }
-
-    var isWeekend: Bool { weekday >= 6 }
-
-    func adding(days: Int) -> LocalDate {
-        LocalDate(dayNumber: dayNumber + days)
-    }
-
-    /// The Monday of this date's ISO week.
-    var monday: LocalDate { adding(days: 1 - weekday) }
-
-    var yearMonth: YearMonth { YearMonth(uncheckedYear: year, month: month) }
-
-    var description: String {
-        Digits.padded(year, 4) + "-" + Digits.padded(month, 2) + "-" + Digits.padded(day, 2)
-    }
-
-    static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
-        (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
-    }
-
-    static func isLeap(_ year: Int) -> Bool {
-        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-    }
-
-    static func daysIn(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-}
-
-/// A month, "YYYY-MM".
-struct YearMonth: Sendable, Hashable, Comparable, CustomStringConvertible {
-    let year: Int
-    let month: Int
-
-    init?(parsing text: some StringProtocol) {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 7, bytes[4] == UInt8(ascii: "-"),
-              let year = Digits.value(bytes, 0..<4), let month = Digits.value(bytes, 5..<7),
-              (1...9999).contains(year), (1...12).contains(month) else { return nil }
-        self.year = year
-        self.month = month
-    }
-
-    init(uncheckedYear year: Int, month: Int) {
-        self.year = year
-        self.month = month
-    }
-
-    var firstDay: LocalDate { LocalDate(dayNumber: LocalDate.civilDayNumber(year, month, 1)) }
-    var lastDay: LocalDate { firstDay.adding(days: dayCount - 1) }
-    var dayCount: Int { LocalDate.daysIn(year: year, month: month) }
-
-    func adding(months: Int) -> YearMonth {
-        let index = year * 12 + (month - 1) + months
-        return YearMonth(uncheckedYear: index / 12, month: index % 12 + 1)
-    }
-
-    var description: String { Digits.padded(year, 4) + "-" + Digits.padded(month, 2) }
-
-    static func < (lhs: YearMonth, rhs: YearMonth) -> Bool {
-        (lhs.year, lhs.month) < (rhs.year, rhs.month)
-    }
-}
+// Dates are the shared `CalendarDates` types, the services' own; these are the few
+// conveniences trainctl's file readers and the demo generator use on top of them.
 
 extension LocalDate {
-    /// Day number of a date known to be valid (no optional to unwrap).
-    static func civilDayNumber(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
-        return era * 146_097 + yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear - 719_468
+    init?(parsing text: some StringProtocol) {
+        self.init(String(text))
     }
+
+    var month: Int { components.month }
+    var day: Int { components.day }
+
+    /// The Monday of the date's ISO week.
+    var monday: LocalDate { ISOWeek(containing: self).monday }
 }
 
-/// An ISO 8601 week, "YYYY-Www" (Monday to Sunday; week 1 holds the year's first Thursday).
-enum IsoWeek {
-    static func isValid(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 8, bytes[4] == UInt8(ascii: "-"), bytes[5] == UInt8(ascii: "W"),
-              let year = Digits.value(bytes, 0..<4), let week = Digits.value(bytes, 6..<8), year >= 1 else { return false }
-        return (1...weeksIn(year: year)).contains(week)
+extension YearMonth {
+    init?(parsing text: some StringProtocol) {
+        self.init(String(text))
     }
 
-    /// 53 when the year starts on a Thursday, or is a leap year starting on a Wednesday.
+    func adding(months: Int) -> YearMonth {
+        YearMonth(index: index + months)
+    }
+
+    var dayCount: Int { lastDay.dayNumber - firstDay.dayNumber + 1 }
+}
+
+/// ISO 8601 week names, "YYYY-Www".
+enum IsoWeek {
+    static func isValid(_ text: String) -> Bool {
+        ISOWeek(text) != nil
+    }
+
+    /// 53 in years whose ISO week 53 exists, else 52.
     static func weeksIn(year: Int) -> Int {
-        let januaryFirst = LocalDate(dayNumber: LocalDate.civilDayNumber(year, 1, 1)).weekday
-        return januaryFirst == 4 || (LocalDate.isLeap(year) && januaryFirst == 3) ? 53 : 52
+        ISOWeek("\(year)-W53") != nil ? 53 : 52
     }
 
     /// The ISO week of a date, e.g. "2026-W03".
     static func of(_ date: LocalDate) -> String {
-        let thursday = date.adding(days: 4 - date.weekday)
-        let firstOfYear = LocalDate.civilDayNumber(thursday.year, 1, 1)
-        let week = (thursday.dayNumber - firstOfYear) / 7 + 1
-        return Digits.padded(thursday.year, 4) + "-W" + Digits.padded(week, 2)
+        ISOWeek(containing: date).description
     }
 }
 
