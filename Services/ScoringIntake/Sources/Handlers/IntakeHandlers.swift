@@ -60,14 +60,14 @@ struct IntakeHandlers: Sendable {
         let submissions = request.agents.map(RosterSubmission.init(wire:))
         let now = self.now
         let response = try await database.idempotentWrite(context, now: now) { db in
-            let today = try repository.calendar(db)?.localDate(unixMilliseconds: now)
-                ?? CenterCalendar.utcDate(unixMilliseconds: now)
-            let outcomes = try repository.upsertRoster(submissions, today: today, now: now, db)
-            for (submission, outcome) in zip(submissions, outcomes) where outcome == .accepted || outcome == .replaced {
-                guard case .success(let entry) = submission.validated(today: today) else { continue }
+            // Today in the center's time zone (UTC until a calendar is imported).
+            let zone = try repository.timeZoneIdentifier(db).flatMap { TimeZone(identifier: $0) }
+            let today = zone.map { CenterCalendar.localDate(unixMilliseconds: now, in: $0) } ?? CenterCalendar.utcDate(unixMilliseconds: now)
+            let results = try repository.upsertRoster(submissions, today: today, now: now, db)
+            for entry in results.compactMap(\.stored) {
                 try outbox.append(RosterChanged(entry: entry.wire), subject: entry.agentID, occurredAt: now, db)
             }
-            return BatchResults.response(outcomes, ids: submissions.map(\.agentID))
+            return BatchResults.response(results.map(\.outcome), ids: submissions.map(\.agentID))
         }
         reference.addAgents(response.results.filter { $0.outcome == .accepted || $0.outcome == .replaced }.map(\.id))
         return response
@@ -239,10 +239,11 @@ struct IntakeHandlers: Sendable {
             func grouped(_ month: YearMonth) throws -> [String: (agents: Int, statistics: ScoreStatistics)] {
                 var groups: [String: (agents: Int, statistics: ScoreStatistics)] = [:]
                 for (agent, statistics) in try repository.monthStatistics(month, db) {
-                    var entry = groups[group(agent, in: month)] ?? (0, ScoreStatistics())
+                    let key = group(agent, in: month)
+                    var entry = groups[key] ?? (0, ScoreStatistics())
                     entry.agents += 1
                     entry.statistics.merge(statistics)
-                    groups[group(agent, in: month)] = entry
+                    groups[key] = entry
                 }
                 return groups
             }
@@ -320,9 +321,9 @@ struct IntakeHandlers: Sendable {
         guard let week = ISOWeek(request.week) else { throw IntakeError.invalid("week", "must be an ISO week YYYY-Www") }
         let teamFilter = request.teamId
         return try await database.read(context) { db in
-            let watched = try watchList(week: week, agentID: nil, db)
-            let summaries = try repository.summaries(week: week, db)
             let calendar = try repository.requireCalendar(db)
+            let watched = try watchList(week: week, agentID: nil, calendar: calendar, db)
+            let summaries = try repository.summaries(week: week, db)
             var teams: [String: WatchListTeam] = [:]
             for entry in watched where teamFilter.isEmpty || entry.roster.teamID == teamFilter {
                 let summary = summaries[entry.roster.agentID]
@@ -360,10 +361,10 @@ struct IntakeHandlers: Sendable {
         guard violations.isEmpty, let week else { throw IntakeError.invalid(violations) }
         let now = self.now
         return try await database.idempotentWrite(context, now: now) { db in
-            guard let entry = try watchList(week: week, agentID: request.agentId, db).first else {
+            let calendar = try repository.requireCalendar(db)
+            guard let entry = try watchList(week: week, agentID: request.agentId, calendar: calendar, db).first else {
                 throw IntakeError.precondition("agent_id", "\(request.agentId) is not on the watch list of \(week)")
             }
-            let calendar = try repository.requireCalendar(db)
             let first = try repository.submitSummary(week: week, agentID: request.agentId, authorID: request.authorId, text: request.text, now: now, db)
             let state = WatchList.summaryState(submittedOn: calendar.localDate(unixMilliseconds: first), due: entry.due)
             return SubmitWatchListSummaryResponse(state: state.wire, dueDate: entry.due.description)
@@ -380,8 +381,7 @@ struct IntakeHandlers: Sendable {
 
     /// The agents of a week whose average was below the coaching threshold, with the team
     /// they were in at the week's end.
-    private func watchList(week: ISOWeek, agentID: String?, _ db: SQLiteConnection) throws -> [WatchedAgent] {
-        let calendar = try repository.requireCalendar(db)
+    private func watchList(week: ISOWeek, agentID: String?, calendar: CenterCalendar, _ db: SQLiteConnection) throws -> [WatchedAgent] {
         let due: LocalDate
         do throws(CenterCalendar.Problem) {
             due = try DueDates.watchListSummaryDue(week: week, calendar: calendar)

@@ -14,9 +14,7 @@ struct IntakeRepository: Sendable {
     // MARK: Calendar
 
     func calendar(_ db: SQLiteConnection) throws -> CenterCalendar? {
-        guard let zone = try db.query("SELECT time_zone FROM center_calendar WHERE singleton = 1", [], row: { $0.text(at: 0) }).first else {
-            return nil
-        }
+        guard let zone = try timeZoneIdentifier(db) else { return nil }
         let years = Set(try db.query("SELECT year FROM calendar_years", [], row: { $0.int(at: 0) }))
         var exceptions: [LocalDate: DayKind] = [:]
         for (day, kind) in try db.query("SELECT day, kind FROM calendar_days", [], row: { ($0.int(at: 0), $0.int(at: 1)) }) {
@@ -29,6 +27,11 @@ struct IntakeRepository: Sendable {
         }
     }
 
+    /// Only the center's time zone identifier: what placing a call in a local day needs.
+    func timeZoneIdentifier(_ db: SQLiteConnection) throws -> String? {
+        try db.query("SELECT time_zone FROM center_calendar WHERE singleton = 1", [], row: { $0.text(at: 0) }).first
+    }
+
     func requireCalendar(_ db: SQLiteConnection) throws -> CenterCalendar {
         guard let calendar = try calendar(db) else {
             throw IntakeError.precondition("calendar", "no calendar is imported; import the center's calendar (PutCalendar) first")
@@ -39,7 +42,7 @@ struct IntakeRepository: Sendable {
     /// Replaces one year of the calendar. The time zone may change only while no evaluation is
     /// stored: every stored evaluation was placed in a local day with the zone in force.
     func putCalendar(timeZone: String, year: Int, days: [(LocalDate, DayKind, String)], now: Int64, _ db: SQLiteConnection) throws -> Int {
-        let current = try db.query("SELECT time_zone FROM center_calendar WHERE singleton = 1", [], row: { $0.text(at: 0) }).first
+        let current = try timeZoneIdentifier(db)
         if let current, current != timeZone {
             let stored = try db.query("SELECT 1 FROM evaluations LIMIT 1", [], row: { $0.int(at: 0) })
             if !stored.isEmpty {
@@ -78,7 +81,10 @@ struct IntakeRepository: Sendable {
         return Dictionary(grouping: entries, by: \.agentID)
     }
 
-    func upsertRoster(_ submissions: [RosterSubmission], today: LocalDate, now: Int64, _ db: SQLiteConnection) throws -> [RecordOutcome] {
+    /// Each submission's outcome, with the entry it stored (for accepted and replaced ones).
+    func upsertRoster(
+        _ submissions: [RosterSubmission], today: LocalDate, now: Int64, _ db: SQLiteConnection
+    ) throws -> [(outcome: RecordOutcome, stored: RosterEntry?)] {
         let newest = try db.statement("SELECT \(Self.rosterColumns), seq FROM roster_versions WHERE agent_id = ? ORDER BY effective_day DESC, seq DESC LIMIT 1")
         let insert = try db.statement("""
             INSERT INTO roster_versions (agent_id, seq, effective_day, name, team_id, team_leader_id, department, site, queue,
@@ -89,8 +95,8 @@ struct IntakeRepository: Sendable {
             let entry: RosterEntry
             switch submission.validated(today: today) {
             case .success(let valid): entry = valid
-            case .failure(.invalid(let violations)): return .rejected(violations)
-            case .failure(let other): return .rejected([DomainViolation("agent", "\(other)")])
+            case .failure(.invalid(let violations)): return (.rejected(violations), nil)
+            case .failure(let other): return (.rejected([DomainViolation("agent", "\(other)")]), nil)
             }
             try newest.bind([.text(entry.agentID)])
             let stored = try newest.step() ? Self.rosterEntry(newest) : nil
@@ -103,8 +109,9 @@ struct IntakeRepository: Sendable {
                     .integer(Int64(entry.hireDate.dayNumber)), .integer(Int64(entry.status.rawValue)),
                     entry.leftOn.map { .integer(Int64($0.dayNumber)) } ?? .null, .integer(now),
                 ])
+                return (outcome, entry)
             }
-            return outcome
+            return (outcome, nil)
         }
     }
 
@@ -208,7 +215,7 @@ struct IntakeRepository: Sendable {
     /// Stores prepared records in the caller's transaction: each one decided against what is
     /// stored (duplicate, correction, stale), the monthly totals kept in step.
     func store(_ prepared: [Result<PreparedEvaluation, IntakeError>], now: Int64, _ db: SQLiteConnection) throws -> [RecordOutcome] {
-        guard let zone = try db.query("SELECT time_zone FROM center_calendar WHERE singleton = 1", [], row: { $0.text(at: 0) }).first else {
+        guard let zone = try timeZoneIdentifier(db) else {
             throw IntakeError.precondition("calendar", "no calendar is imported; import the center's calendar (PutCalendar) first")
         }
         // Prepared under another time zone (a PutCalendar committed in between): place the calls again.

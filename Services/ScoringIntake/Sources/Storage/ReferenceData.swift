@@ -35,8 +35,7 @@ final class ReferenceData: Sendable {
         for (id, version) in try db.query("SELECT scorecard_id, version FROM scorecards", [], row: { ($0.text(at: 0), $0.int(at: 1)) }) {
             loaded.scorecards[ScorecardKey(id: id, version: version)] = try repository.scorecard(id, version: version, db)
         }
-        loaded.timeZone = try db.query("SELECT time_zone FROM center_calendar WHERE singleton = 1", [], row: { $0.text(at: 0) })
-            .first.flatMap { TimeZone(identifier: $0) }
+        loaded.timeZone = try repository.timeZoneIdentifier(db).flatMap { TimeZone(identifier: $0) }
         state.withLock { $0 = loaded }
     }
 
