@@ -89,4 +89,37 @@ struct EventParkingTests {
             #expect(applied == ["ok-1", "ok-2", "after-bad"])
         }
     }
+
+    @Test func deliverRejectsAnEmptyOrOversizedBatchAndAppliesNothing() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let logger = Logger(label: "test")
+        let database = try SQLiteDatabase(
+            path: directory.file("consumer.sqlite"), migrations: [Migration(version: 1, name: "inbox", sql: EventInbox.schema)], logger: logger)
+        defer { database.close() }
+        var router = RPCRouter()
+        EventInbox(effects: [:]).register(in: &router, database: database, clock: .system)
+        try await withInProcessServer(router: router) { socket, _ in
+            let client = try await RPCClient.connect(socketPath: socket)
+            let oversized = (0...1000).map { EventEnvelope(eventId: "p/\($0)", type: "x", producer: "p", subject: "s", sequence: UInt64($0)) }
+            for events in [[], oversized] {
+                do {
+                    _ = try await client.call(EventInboxMethods.deliver, DeliverEventsRequest(events: events))
+                    Issue.record("a batch of \(events.count) events must be refused")
+                } catch let error as RPCError {
+                    #expect(error.code == .invalidArgument)
+                    #expect(error.violations.map(\.subject) == ["events"])
+                }
+            }
+            // An envelope without an id is rejected alone; nothing is recorded for it.
+            let answer = try await client.call(EventInboxMethods.deliver, DeliverEventsRequest(events: [
+                EventEnvelope(eventId: "", type: "x", producer: "p", subject: "s"),
+                EventEnvelope(eventId: "p/1", type: "x", producer: "p", subject: "t", sequence: 1),
+            ]))
+            #expect(answer.acks.map(\.disposition) == [.eventRejected, .eventApplied])
+            await client.close()
+        }
+        let recorded = try await database.read { db in try db.query("SELECT event_id FROM inbox_events", [], row: { $0.text(at: 0) }) }
+        #expect(recorded == ["p/1"])
+    }
 }
