@@ -3852,6 +3852,108 @@ extension ListTierAssignmentsResponse: WireSampled {
     }
 }
 
+/// The tiers a close would assign if the month closed now, computed from the month's
+/// evaluations so far and nothing stored. Training scheduling reads it on a configurable
+/// day of the month (default the 15th) to place next month's enrolment provisionally,
+/// because notice is due 14 days ahead and the real tiers exist only after the close.
+public struct GetMonthToDateTiersRequest: Sendable, Hashable {
+    /// YYYY-MM. Required. A month already closed is computed afresh all the same.
+    public var month: String
+
+    public init(month: String = "") {
+        self.month = month
+    }
+}
+
+extension GetMonthToDateTiersRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetMonthToDateTiersRequest"
+    typealias CMessage = Training__V1__GetMonthToDateTiersRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_month_to_date_tiers_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+    }
+}
+
+extension GetMonthToDateTiersRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct GetMonthToDateTiersResponse: Sendable, Hashable {
+    /// YYYY-MM, as asked.
+    public var month: String
+    /// YYYY-MM: the month the tiers would be for (the next one).
+    public var appliesToMonth: String
+    /// The tier policy version used (the current one).
+    public var policyVersion: UInt32
+    /// YYYY-MM-DD: today on the center's calendar, when it was computed.
+    public var asOf: String
+    /// Every agent a close would tier (in service on the month's last day, by the roster as
+    /// stored now), by agent_id; previous_tier is always TIER_UNSPECIFIED.
+    public var assignments: [TierAssignment]
+
+    public init(month: String = "", appliesToMonth: String = "", policyVersion: UInt32 = 0, asOf: String = "", assignments: [TierAssignment] = []) {
+        self.month = month
+        self.appliesToMonth = appliesToMonth
+        self.policyVersion = policyVersion
+        self.asOf = asOf
+        self.assignments = assignments
+    }
+}
+
+extension GetMonthToDateTiersResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetMonthToDateTiersResponse"
+    typealias CMessage = Training__V1__GetMonthToDateTiersResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_month_to_date_tiers_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.applies_to_month = arena.string(self.appliesToMonth)
+        message.pointee.policy_version = self.policyVersion
+        message.pointee.as_of = arena.string(self.asOf)
+        message.pointee.n_assignments = self.assignments.count
+        message.pointee.assignments = arena.copy(self.assignments.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.appliesToMonth = CDecode.string(message.pointee.applies_to_month)
+        self.policyVersion = message.pointee.policy_version
+        self.asOf = CDecode.string(message.pointee.as_of)
+        self.assignments = try CRepeated(count: message.pointee.n_assignments, base: message.pointee.assignments).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try TierAssignment(cMessage: CDecode.present(value)) } catch { throw error.prefixed("assignments", index: i) }
+        }
+    }
+}
+
+extension GetMonthToDateTiersResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", appliesToMonth: "座席 agent ✓ 🎧 Ünïcode", policyVersion: UInt32.max, asOf: "座席 agent ✓ 🎧 Ünïcode", assignments: [TierAssignment.wireSamples[1], TierAssignment.wireSamples[1]]),
+        ]
+    }
+}
+
 public struct WatchListAgent: Sendable, Hashable {
     /// The QA system's agent id.
     public var agentId: String
@@ -4376,6 +4478,17 @@ public enum ScoringIntakeMethods {
     /// INTERNAL: a server bug.
     public static let listTierAssignments = RPCMethod<ListTierAssignmentsRequest, ListTierAssignmentsResponse>(path: "/training.v1.ScoringIntake/ListTierAssignments")
 
+    /// The tiers a close of the month would assign now, from the evaluations so far; stores
+    /// nothing. A read: ignores idempotency_key.
+    /// OK: computed (also for a month without evaluations: every agent INSUFFICIENT_DATA).
+    /// INVALID_ARGUMENT: month not YYYY-MM.
+    /// FAILED_PRECONDITION: no calendar imported, a calendar year the due date needs not
+    /// imported, or the stored time zone unknown to this host (subject "calendar").
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let getMonthToDateTiers = RPCMethod<GetMonthToDateTiersRequest, GetMonthToDateTiersResponse>(path: "/training.v1.ScoringIntake/GetMonthToDateTiers")
+
     /// Reads a week's watch list per team, with each agent's summary state.
     /// A read: ignores idempotency_key.
     /// OK: also when no agent is watched (no teams).
@@ -4403,7 +4516,7 @@ public enum ScoringIntakeMethods {
     public static let submitWatchListSummary = RPCMethod<SubmitWatchListSummaryRequest, SubmitWatchListSummaryResponse>(path: "/training.v1.ScoringIntake/SubmitWatchListSummary")
 
     /// Every method of the service, for routing tables and documentation.
-    public static let methodPaths: [String] = ["/training.v1.ScoringIntake/UpsertRoster", "/training.v1.ScoringIntake/GetAgent", "/training.v1.ScoringIntake/PutScorecard", "/training.v1.ScoringIntake/PutMetricDefinitions", "/training.v1.ScoringIntake/PutCalendar", "/training.v1.ScoringIntake/GetCalendar", "/training.v1.ScoringIntake/SubmitEvaluations", "/training.v1.ScoringIntake/VoidEvaluation", "/training.v1.ScoringIntake/SubmitKpiSamples", "/training.v1.ScoringIntake/GetAgentScores", "/training.v1.ScoringIntake/GetMonthlyAverages", "/training.v1.ScoringIntake/GetTierPolicy", "/training.v1.ScoringIntake/SetTierPolicy", "/training.v1.ScoringIntake/CloseMonth", "/training.v1.ScoringIntake/ListTierAssignments", "/training.v1.ScoringIntake/GetWeeklyWatchList", "/training.v1.ScoringIntake/SubmitWatchListSummary"]
+    public static let methodPaths: [String] = ["/training.v1.ScoringIntake/UpsertRoster", "/training.v1.ScoringIntake/GetAgent", "/training.v1.ScoringIntake/PutScorecard", "/training.v1.ScoringIntake/PutMetricDefinitions", "/training.v1.ScoringIntake/PutCalendar", "/training.v1.ScoringIntake/GetCalendar", "/training.v1.ScoringIntake/SubmitEvaluations", "/training.v1.ScoringIntake/VoidEvaluation", "/training.v1.ScoringIntake/SubmitKpiSamples", "/training.v1.ScoringIntake/GetAgentScores", "/training.v1.ScoringIntake/GetMonthlyAverages", "/training.v1.ScoringIntake/GetTierPolicy", "/training.v1.ScoringIntake/SetTierPolicy", "/training.v1.ScoringIntake/CloseMonth", "/training.v1.ScoringIntake/ListTierAssignments", "/training.v1.ScoringIntake/GetMonthToDateTiers", "/training.v1.ScoringIntake/GetWeeklyWatchList", "/training.v1.ScoringIntake/SubmitWatchListSummary"]
 }
 
 // MARK: - training/v1/training_scheduling.proto
@@ -4529,6 +4642,98 @@ public enum MonthlyPlanState: Int32, Sendable, Hashable, CaseIterable {
         case .unspecified: "MONTHLY_PLAN_STATE_UNSPECIFIED"
         case .draft: "MONTHLY_PLAN_STATE_DRAFT"
         case .published: "MONTHLY_PLAN_STATE_PUBLISHED"
+        }
+    }
+}
+
+/// Where the tiers of an enrolment came from.
+public enum EnrolmentBasis: Int32, Sendable, Hashable, CaseIterable {
+    /// Never in a response.
+    case unspecified = 0
+    /// Month-to-date tiers of the month before, read from the scoring intake
+    /// (GetMonthToDateTiers) on the provisional day: notice is due before the tiers exist.
+    case provisional = 1
+    /// The tiers of the closed month before (the intake's MonthClosed event).
+    case confirmed = 2
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "ENROLMENT_BASIS_UNSPECIFIED"
+        case .provisional: "ENROLMENT_BASIS_PROVISIONAL"
+        case .confirmed: "ENROLMENT_BASIS_CONFIRMED"
+        }
+    }
+}
+
+/// Whether the agent must attend or chose to.
+public enum AttendanceRequirement: Int32, Sendable, Hashable, CaseIterable {
+    /// Never in a response.
+    case unspecified = 0
+    /// The course binds the agent (their tier, the course's category and kind).
+    case attendanceRequired = 1
+    /// The agent signed up (SignUp).
+    case attendanceVoluntary = 2
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "ATTENDANCE_REQUIREMENT_UNSPECIFIED"
+        case .attendanceRequired: "ATTENDANCE_REQUIRED"
+        case .attendanceVoluntary: "ATTENDANCE_VOLUNTARY"
+        }
+    }
+}
+
+/// Why a bound agent has no session of a course. When sessions failed for different
+/// reasons, the reason is that of the session that came closest.
+public enum UnplacedReason: Int32, Sendable, Hashable, CaseIterable {
+    /// Never in a response.
+    case unspecified = 0
+    /// The course has no session this month.
+    case noSessionScheduled = 1
+    /// No session lies within the agent's shifts.
+    case noSessionWithinShifts = 2
+    /// Every session within the shifts overlaps the agent's other training.
+    case clashesWithOtherTraining = 3
+    /// Every remaining session is full.
+    case noSeat = 4
+    /// Taking the agent off the floor would break a queue's or team's coverage.
+    case coverage = 5
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "UNPLACED_REASON_UNSPECIFIED"
+        case .noSessionScheduled: "UNPLACED_REASON_NO_SESSION_SCHEDULED"
+        case .noSessionWithinShifts: "UNPLACED_REASON_NO_SESSION_WITHIN_SHIFTS"
+        case .clashesWithOtherTraining: "UNPLACED_REASON_CLASHES_WITH_OTHER_TRAINING"
+        case .noSeat: "UNPLACED_REASON_NO_SEAT"
+        case .coverage: "UNPLACED_REASON_COVERAGE"
+        }
+    }
+}
+
+public enum SignUpOutcome: Int32, Sendable, Hashable, CaseIterable {
+    /// Never in a response.
+    case unspecified = 0
+    /// A seat was free: the agent is in.
+    case signUpEnrolled = 1
+    /// The session is full: the agent is on its waiting list.
+    case signUpWaiting = 2
+    /// Already in this session: nothing changed.
+    case signUpAlreadyEnrolled = 3
+    /// Already on its waiting list: nothing changed.
+    case signUpAlreadyWaiting = 4
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "SIGN_UP_OUTCOME_UNSPECIFIED"
+        case .signUpEnrolled: "SIGN_UP_ENROLLED"
+        case .signUpWaiting: "SIGN_UP_WAITING"
+        case .signUpAlreadyEnrolled: "SIGN_UP_ALREADY_ENROLLED"
+        case .signUpAlreadyWaiting: "SIGN_UP_ALREADY_WAITING"
         }
     }
 }
@@ -5343,6 +5548,1497 @@ extension GetMonthlyPlanResponse: WireSampled {
     }
 }
 
+/// A queue (skill, line of business) and the service level it must keep. Agents serve the
+/// queue their roster entry names (RosterEntry.queue); an agent whose queue has no forecast
+/// is governed by the team share (at most 20 % of a team's agents on shift in training at once,
+/// a policy).
+public struct ServiceQueue: Sendable, Hashable {
+    /// Required; an id, as in RosterEntry.queue.
+    public var queueId: String
+    /// Optional display name, at most 200 characters.
+    public var name: String
+    /// Required, 1-99: the share of contacts to answer in time, e.g. 80.
+    public var serviceLevelPercent: UInt32
+    /// 0-3,600: the time within which they must be answered, e.g. 20.
+    public var answerWithinSeconds: UInt32
+
+    public init(queueId: String = "", name: String = "", serviceLevelPercent: UInt32 = 0, answerWithinSeconds: UInt32 = 0) {
+        self.queueId = queueId
+        self.name = name
+        self.serviceLevelPercent = serviceLevelPercent
+        self.answerWithinSeconds = answerWithinSeconds
+    }
+}
+
+extension ServiceQueue: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ServiceQueue"
+    typealias CMessage = Training__V1__ServiceQueue
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__service_queue__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.queue_id = arena.string(self.queueId)
+        message.pointee.name = arena.string(self.name)
+        message.pointee.service_level_percent = self.serviceLevelPercent
+        message.pointee.answer_within_seconds = self.answerWithinSeconds
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.queueId = CDecode.string(message.pointee.queue_id)
+        self.name = CDecode.string(message.pointee.name)
+        self.serviceLevelPercent = message.pointee.service_level_percent
+        self.answerWithinSeconds = message.pointee.answer_within_seconds
+    }
+}
+
+extension ServiceQueue: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(queueId: "座席 agent ✓ 🎧 Ünïcode", name: "座席 agent ✓ 🎧 Ünïcode", serviceLevelPercent: UInt32.max, answerWithinSeconds: UInt32.max),
+        ]
+    }
+}
+
+/// 1 to 1,000 queues; a later record with the same id sees the earlier one.
+public struct PutQueuesRequest: Sendable, Hashable {
+    /// The queues, processed in order.
+    public var queues: [ServiceQueue]
+
+    public init(queues: [ServiceQueue] = []) {
+        self.queues = queues
+    }
+}
+
+extension PutQueuesRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PutQueuesRequest"
+    typealias CMessage = Training__V1__PutQueuesRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__put_queues_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_queues = self.queues.count
+        message.pointee.queues = arena.copy(self.queues.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.queues = try CRepeated(count: message.pointee.n_queues, base: message.pointee.queues).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try ServiceQueue(cMessage: CDecode.present(value)) } catch { throw error.prefixed("queues", index: i) }
+        }
+    }
+}
+
+extension PutQueuesRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(queues: [ServiceQueue.wireSamples[1], ServiceQueue.wireSamples[1]]),
+        ]
+    }
+}
+
+/// One agent's shifts of one month, as the workforce-management export lists them.
+public struct AgentShifts: Sendable, Hashable {
+    /// Required; an id (the agent need not be on the roster yet).
+    public var agentId: String
+    /// 0 to 200 shifts; each starts within the request's month, ends after it starts and at most
+    /// 24 hours later; shifts of one agent must not overlap. Empty: no shift this month.
+    public var shifts: [LocalTimeRange]
+
+    public init(agentId: String = "", shifts: [LocalTimeRange] = []) {
+        self.agentId = agentId
+        self.shifts = shifts
+    }
+}
+
+extension AgentShifts: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.AgentShifts"
+    typealias CMessage = Training__V1__AgentShifts
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__agent_shifts__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.n_shifts = self.shifts.count
+        message.pointee.shifts = arena.copy(self.shifts.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.shifts = try CRepeated(count: message.pointee.n_shifts, base: message.pointee.shifts).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try LocalTimeRange(cMessage: CDecode.present(value)) } catch { throw error.prefixed("shifts", index: i) }
+        }
+    }
+}
+
+extension AgentShifts: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", shifts: [LocalTimeRange.wireSamples[1], LocalTimeRange.wireSamples[1]]),
+        ]
+    }
+}
+
+/// Replaces, for each agent listed, their shifts that start in the month. Record results are
+/// per agent (id: the agent id). 1 to 1,000 agents.
+public struct PutShiftsRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// Processed in order; a later record for the same agent sees the earlier one.
+    public var agents: [AgentShifts]
+
+    public init(month: String = "", agents: [AgentShifts] = []) {
+        self.month = month
+        self.agents = agents
+    }
+}
+
+extension PutShiftsRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PutShiftsRequest"
+    typealias CMessage = Training__V1__PutShiftsRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__put_shifts_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.n_agents = self.agents.count
+        message.pointee.agents = arena.copy(self.agents.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.agents = try CRepeated(count: message.pointee.n_agents, base: message.pointee.agents).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try AgentShifts(cMessage: CDecode.present(value)) } catch { throw error.prefixed("agents", index: i) }
+        }
+    }
+}
+
+extension PutShiftsRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", agents: [AgentShifts.wireSamples[1], AgentShifts.wireSamples[1]]),
+        ]
+    }
+}
+
+/// The forecast of one queue for one 30-minute interval.
+public struct IntervalForecast: Sendable, Hashable {
+    /// Required; a stored queue (else the record is REJECTED).
+    public var queueId: String
+    /// "YYYY-MM-DDTHH:MM" on :00 or :30, within the request's month.
+    public var start: String
+    /// Finite, >= 0: contacts offered in the interval.
+    public var expectedContacts: Double
+    /// Finite, > 0: talk, hold and wrap-up.
+    public var averageHandleSeconds: Double
+    /// In [0, 1): the share of scheduled time lost to breaks, meetings, absence.
+    public var shrinkage: Double
+
+    public init(queueId: String = "", start: String = "", expectedContacts: Double = 0, averageHandleSeconds: Double = 0, shrinkage: Double = 0) {
+        self.queueId = queueId
+        self.start = start
+        self.expectedContacts = expectedContacts
+        self.averageHandleSeconds = averageHandleSeconds
+        self.shrinkage = shrinkage
+    }
+}
+
+extension IntervalForecast: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.IntervalForecast"
+    typealias CMessage = Training__V1__IntervalForecast
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__interval_forecast__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.queue_id = arena.string(self.queueId)
+        message.pointee.start = arena.string(self.start)
+        message.pointee.expected_contacts = self.expectedContacts
+        message.pointee.average_handle_seconds = self.averageHandleSeconds
+        message.pointee.shrinkage = self.shrinkage
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.queueId = CDecode.string(message.pointee.queue_id)
+        self.start = CDecode.string(message.pointee.start)
+        self.expectedContacts = message.pointee.expected_contacts
+        self.averageHandleSeconds = message.pointee.average_handle_seconds
+        self.shrinkage = message.pointee.shrinkage
+    }
+}
+
+extension IntervalForecast: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(queueId: "座席 agent ✓ 🎧 Ünïcode", start: "座席 agent ✓ 🎧 Ünïcode", expectedContacts: -1.5e308, averageHandleSeconds: -1.5e308, shrinkage: -1.5e308),
+        ]
+    }
+}
+
+/// Adds or overwrites forecasts; record ids are "<queue_id>@<start>". 1 to 1,000 forecasts.
+/// An interval of a queue with a forecast for its month but no line for the interval needs
+/// nobody (the queue is closed then).
+public struct PutForecastsRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// Processed in order.
+    public var forecasts: [IntervalForecast]
+
+    public init(month: String = "", forecasts: [IntervalForecast] = []) {
+        self.month = month
+        self.forecasts = forecasts
+    }
+}
+
+extension PutForecastsRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PutForecastsRequest"
+    typealias CMessage = Training__V1__PutForecastsRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__put_forecasts_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.n_forecasts = self.forecasts.count
+        message.pointee.forecasts = arena.copy(self.forecasts.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.forecasts = try CRepeated(count: message.pointee.n_forecasts, base: message.pointee.forecasts).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try IntervalForecast(cMessage: CDecode.present(value)) } catch { throw error.prefixed("forecasts", index: i) }
+        }
+    }
+}
+
+extension PutForecastsRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", forecasts: [IntervalForecast.wireSamples[1], IntervalForecast.wireSamples[1]]),
+        ]
+    }
+}
+
+/// An agent's seat in a session.
+public struct Enrolment: Sendable, Hashable {
+    public var agentId: String
+    /// The agent's team by the roster at the time of placement.
+    public var teamId: String
+    public var courseId: String
+    public var sessionId: String
+    /// The session's local start, "YYYY-MM-DDTHH:MM".
+    public var start: String
+    /// The session's local end.
+    public var end: String
+    public var trainerId: String
+    /// Empty for a session without a room.
+    public var roomId: String
+    public var requirement: AttendanceRequirement
+    /// The agent's own team leader is in the same session: only when no other session worked.
+    public var withOwnTeamLeader: Bool
+    /// When the agent got this seat (kept across re-placements).
+    public var placedAtUnixMs: Int64
+
+    public init(agentId: String = "", teamId: String = "", courseId: String = "", sessionId: String = "", start: String = "", end: String = "", trainerId: String = "", roomId: String = "", requirement: AttendanceRequirement = .unspecified, withOwnTeamLeader: Bool = false, placedAtUnixMs: Int64 = 0) {
+        self.agentId = agentId
+        self.teamId = teamId
+        self.courseId = courseId
+        self.sessionId = sessionId
+        self.start = start
+        self.end = end
+        self.trainerId = trainerId
+        self.roomId = roomId
+        self.requirement = requirement
+        self.withOwnTeamLeader = withOwnTeamLeader
+        self.placedAtUnixMs = placedAtUnixMs
+    }
+}
+
+extension Enrolment: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.Enrolment"
+    typealias CMessage = Training__V1__Enrolment
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__enrolment__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.course_id = arena.string(self.courseId)
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.start = arena.string(self.start)
+        message.pointee.end = arena.string(self.end)
+        message.pointee.trainer_id = arena.string(self.trainerId)
+        message.pointee.room_id = arena.string(self.roomId)
+        message.pointee.requirement = Training__V1__AttendanceRequirement(rawValue: UInt32(bitPattern: self.requirement.rawValue))
+        message.pointee.with_own_team_leader = self.withOwnTeamLeader ? 1 : 0
+        message.pointee.placed_at_unix_ms = self.placedAtUnixMs
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.courseId = CDecode.string(message.pointee.course_id)
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.start = CDecode.string(message.pointee.start)
+        self.end = CDecode.string(message.pointee.end)
+        self.trainerId = CDecode.string(message.pointee.trainer_id)
+        self.roomId = CDecode.string(message.pointee.room_id)
+        self.requirement = try CDecode.enumValue(message.pointee.requirement.rawValue, as: AttendanceRequirement.self, field: "requirement")
+        self.withOwnTeamLeader = message.pointee.with_own_team_leader != 0
+        self.placedAtUnixMs = message.pointee.placed_at_unix_ms
+    }
+}
+
+extension Enrolment: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", start: "座席 agent ✓ 🎧 Ünïcode", end: "座席 agent ✓ 🎧 Ünïcode", trainerId: "座席 agent ✓ 🎧 Ünïcode", roomId: "座席 agent ✓ 🎧 Ünïcode", requirement: .attendanceVoluntary, withOwnTeamLeader: true, placedAtUnixMs: Int64.min),
+        ]
+    }
+}
+
+/// A bound agent without a session of a course, with the reason.
+public struct UnplacedEnrolment: Sendable, Hashable {
+    public var agentId: String
+    public var teamId: String
+    public var courseId: String
+    public var reason: UnplacedReason
+
+    public init(agentId: String = "", teamId: String = "", courseId: String = "", reason: UnplacedReason = .unspecified) {
+        self.agentId = agentId
+        self.teamId = teamId
+        self.courseId = courseId
+        self.reason = reason
+    }
+}
+
+extension UnplacedEnrolment: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.UnplacedEnrolment"
+    typealias CMessage = Training__V1__UnplacedEnrolment
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__unplaced_enrolment__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.course_id = arena.string(self.courseId)
+        message.pointee.reason = Training__V1__UnplacedReason(rawValue: UInt32(bitPattern: self.reason.rawValue))
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.courseId = CDecode.string(message.pointee.course_id)
+        self.reason = try CDecode.enumValue(message.pointee.reason.rawValue, as: UnplacedReason.self, field: "reason")
+    }
+}
+
+extension UnplacedEnrolment: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", reason: .coverage),
+        ]
+    }
+}
+
+/// A volunteer waiting for a seat in a full session, first come first served.
+public struct WaitingEntry: Sendable, Hashable {
+    public var agentId: String
+    public var sessionId: String
+    public var courseId: String
+    /// 1 for the next to be promoted.
+    public var position: UInt32
+    public var signedUpAtUnixMs: Int64
+
+    public init(agentId: String = "", sessionId: String = "", courseId: String = "", position: UInt32 = 0, signedUpAtUnixMs: Int64 = 0) {
+        self.agentId = agentId
+        self.sessionId = sessionId
+        self.courseId = courseId
+        self.position = position
+        self.signedUpAtUnixMs = signedUpAtUnixMs
+    }
+}
+
+extension WaitingEntry: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.WaitingEntry"
+    typealias CMessage = Training__V1__WaitingEntry
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__waiting_entry__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.course_id = arena.string(self.courseId)
+        message.pointee.position = self.position
+        message.pointee.signed_up_at_unix_ms = self.signedUpAtUnixMs
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.courseId = CDecode.string(message.pointee.course_id)
+        self.position = message.pointee.position
+        self.signedUpAtUnixMs = message.pointee.signed_up_at_unix_ms
+    }
+}
+
+extension WaitingEntry: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", position: UInt32.max, signedUpAtUnixMs: Int64.min),
+        ]
+    }
+}
+
+/// The state of a month's enrolment after its last placement run.
+public struct EnrolmentSummary: Sendable, Hashable {
+    /// "YYYY-MM".
+    public var month: String
+    public var basis: EnrolmentBasis
+    /// Where the tiers came from, e.g. "2026-11 closed, revision 1" or "2026-11 to 2026-11-15".
+    public var tiersFrom: String
+    /// Demands: agents times the courses that bind them.
+    public var bound: UInt32
+    /// Bound demands with a seat.
+    public var placedBound: UInt32
+    /// Volunteers with a seat.
+    public var placedVoluntary: UInt32
+    /// Volunteers on a waiting list.
+    public var waiting: UInt32
+    /// Bound demands without a seat (each listed with its reason).
+    public var unplaced: UInt32
+    /// Seats of the previous run kept by the last run.
+    public var kept: UInt32
+    /// Seats the last run gave.
+    public var newlyPlaced: UInt32
+    /// Seats of the previous run given up (their agents were placed again where possible).
+    public var dropped: UInt32
+    /// Agents whose tier (or onboarding) differs from the previous run.
+    public var standingChanges: UInt32
+    /// When the last run happened.
+    public var builtAtUnixMs: Int64
+
+    public init(month: String = "", basis: EnrolmentBasis = .unspecified, tiersFrom: String = "", bound: UInt32 = 0, placedBound: UInt32 = 0, placedVoluntary: UInt32 = 0, waiting: UInt32 = 0, unplaced: UInt32 = 0, kept: UInt32 = 0, newlyPlaced: UInt32 = 0, dropped: UInt32 = 0, standingChanges: UInt32 = 0, builtAtUnixMs: Int64 = 0) {
+        self.month = month
+        self.basis = basis
+        self.tiersFrom = tiersFrom
+        self.bound = bound
+        self.placedBound = placedBound
+        self.placedVoluntary = placedVoluntary
+        self.waiting = waiting
+        self.unplaced = unplaced
+        self.kept = kept
+        self.newlyPlaced = newlyPlaced
+        self.dropped = dropped
+        self.standingChanges = standingChanges
+        self.builtAtUnixMs = builtAtUnixMs
+    }
+}
+
+extension EnrolmentSummary: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.EnrolmentSummary"
+    typealias CMessage = Training__V1__EnrolmentSummary
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__enrolment_summary__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.basis = Training__V1__EnrolmentBasis(rawValue: UInt32(bitPattern: self.basis.rawValue))
+        message.pointee.tiers_from = arena.string(self.tiersFrom)
+        message.pointee.bound = self.bound
+        message.pointee.placed_bound = self.placedBound
+        message.pointee.placed_voluntary = self.placedVoluntary
+        message.pointee.waiting = self.waiting
+        message.pointee.unplaced = self.unplaced
+        message.pointee.kept = self.kept
+        message.pointee.newly_placed = self.newlyPlaced
+        message.pointee.dropped = self.dropped
+        message.pointee.standing_changes = self.standingChanges
+        message.pointee.built_at_unix_ms = self.builtAtUnixMs
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.basis = try CDecode.enumValue(message.pointee.basis.rawValue, as: EnrolmentBasis.self, field: "basis")
+        self.tiersFrom = CDecode.string(message.pointee.tiers_from)
+        self.bound = message.pointee.bound
+        self.placedBound = message.pointee.placed_bound
+        self.placedVoluntary = message.pointee.placed_voluntary
+        self.waiting = message.pointee.waiting
+        self.unplaced = message.pointee.unplaced
+        self.kept = message.pointee.kept
+        self.newlyPlaced = message.pointee.newly_placed
+        self.dropped = message.pointee.dropped
+        self.standingChanges = message.pointee.standing_changes
+        self.builtAtUnixMs = message.pointee.built_at_unix_ms
+    }
+}
+
+extension EnrolmentSummary: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", basis: .confirmed, tiersFrom: "座席 agent ✓ 🎧 Ünïcode", bound: UInt32.max, placedBound: UInt32.max, placedVoluntary: UInt32.max, waiting: UInt32.max, unplaced: UInt32.max, kept: UInt32.max, newlyPlaced: UInt32.max, dropped: UInt32.max, standingChanges: UInt32.max, builtAtUnixMs: Int64.min),
+        ]
+    }
+}
+
+/// Builds (or rebuilds) the enrolment of a month with a published plan: every seat of the
+/// previous run that is still valid is kept, and the rest placed.
+public struct BuildEnrolmentRequest: Sendable, Hashable {
+    /// "YYYY-MM", required; the month the sessions are in.
+    public var month: String
+
+    public init(month: String = "") {
+        self.month = month
+    }
+}
+
+extension BuildEnrolmentRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.BuildEnrolmentRequest"
+    typealias CMessage = Training__V1__BuildEnrolmentRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__build_enrolment_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+    }
+}
+
+extension BuildEnrolmentRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct GetEnrolmentRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+
+    public init(month: String = "") {
+        self.month = month
+    }
+}
+
+extension GetEnrolmentRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetEnrolmentRequest"
+    typealias CMessage = Training__V1__GetEnrolmentRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_enrolment_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+    }
+}
+
+extension GetEnrolmentRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct GetEnrolmentResponse: Sendable, Hashable {
+    public var summary: EnrolmentSummary?
+    /// Every one, by agent then course.
+    public var unplaced: [UnplacedEnrolment]
+
+    public init(summary: EnrolmentSummary? = nil, unplaced: [UnplacedEnrolment] = []) {
+        self.summary = summary
+        self.unplaced = unplaced
+    }
+}
+
+extension GetEnrolmentResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetEnrolmentResponse"
+    typealias CMessage = Training__V1__GetEnrolmentResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_enrolment_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        if let value = self.summary { message.pointee.summary = value.makeFilledCMessage(in: arena) }
+        message.pointee.n_unplaced = self.unplaced.count
+        message.pointee.unplaced = arena.copy(self.unplaced.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        if let value = message.pointee.summary {
+            do throws(WireError) { self.summary = try EnrolmentSummary(cMessage: value) } catch { throw error.prefixed("summary") }
+        } else {
+            self.summary = nil
+        }
+        self.unplaced = try CRepeated(count: message.pointee.n_unplaced, base: message.pointee.unplaced).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try UnplacedEnrolment(cMessage: CDecode.present(value)) } catch { throw error.prefixed("unplaced", index: i) }
+        }
+    }
+}
+
+extension GetEnrolmentResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(summary: EnrolmentSummary.wireSamples[1], unplaced: [UnplacedEnrolment.wireSamples[1], UnplacedEnrolment.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct GetAgentScheduleRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// Required; an id.
+    public var agentId: String
+
+    public init(month: String = "", agentId: String = "") {
+        self.month = month
+        self.agentId = agentId
+    }
+}
+
+extension GetAgentScheduleRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetAgentScheduleRequest"
+    typealias CMessage = Training__V1__GetAgentScheduleRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_agent_schedule_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.agent_id = arena.string(self.agentId)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+    }
+}
+
+extension GetAgentScheduleRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct GetTeamScheduleRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// Required; an id (the team by the roster at placement).
+    public var teamId: String
+
+    public init(month: String = "", teamId: String = "") {
+        self.month = month
+        self.teamId = teamId
+    }
+}
+
+extension GetTeamScheduleRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetTeamScheduleRequest"
+    typealias CMessage = Training__V1__GetTeamScheduleRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_team_schedule_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.team_id = arena.string(self.teamId)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.teamId = CDecode.string(message.pointee.team_id)
+    }
+}
+
+extension GetTeamScheduleRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// An agent's or a team's month.
+public struct ScheduleResponse: Sendable, Hashable {
+    public var month: String
+    /// By start, then agent, then session.
+    public var enrolments: [Enrolment]
+    /// By agent, then course.
+    public var unplaced: [UnplacedEnrolment]
+    /// By agent, then session.
+    public var waiting: [WaitingEntry]
+
+    public init(month: String = "", enrolments: [Enrolment] = [], unplaced: [UnplacedEnrolment] = [], waiting: [WaitingEntry] = []) {
+        self.month = month
+        self.enrolments = enrolments
+        self.unplaced = unplaced
+        self.waiting = waiting
+    }
+}
+
+extension ScheduleResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ScheduleResponse"
+    typealias CMessage = Training__V1__ScheduleResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__schedule_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.n_enrolments = self.enrolments.count
+        message.pointee.enrolments = arena.copy(self.enrolments.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.n_unplaced = self.unplaced.count
+        message.pointee.unplaced = arena.copy(self.unplaced.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.n_waiting = self.waiting.count
+        message.pointee.waiting = arena.copy(self.waiting.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.enrolments = try CRepeated(count: message.pointee.n_enrolments, base: message.pointee.enrolments).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try Enrolment(cMessage: CDecode.present(value)) } catch { throw error.prefixed("enrolments", index: i) }
+        }
+        self.unplaced = try CRepeated(count: message.pointee.n_unplaced, base: message.pointee.unplaced).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try UnplacedEnrolment(cMessage: CDecode.present(value)) } catch { throw error.prefixed("unplaced", index: i) }
+        }
+        self.waiting = try CRepeated(count: message.pointee.n_waiting, base: message.pointee.waiting).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try WaitingEntry(cMessage: CDecode.present(value)) } catch { throw error.prefixed("waiting", index: i) }
+        }
+    }
+}
+
+extension ScheduleResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", enrolments: [Enrolment.wireSamples[1], Enrolment.wireSamples[1]], unplaced: [UnplacedEnrolment.wireSamples[1], UnplacedEnrolment.wireSamples[1]], waiting: [WaitingEntry.wireSamples[1], WaitingEntry.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct GetSessionScheduleRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// Required; a session of the month's published plan.
+    public var sessionId: String
+
+    public init(month: String = "", sessionId: String = "") {
+        self.month = month
+        self.sessionId = sessionId
+    }
+}
+
+extension GetSessionScheduleRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetSessionScheduleRequest"
+    typealias CMessage = Training__V1__GetSessionScheduleRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_session_schedule_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.session_id = arena.string(self.sessionId)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.sessionId = CDecode.string(message.pointee.session_id)
+    }
+}
+
+extension GetSessionScheduleRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct GetSessionScheduleResponse: Sendable, Hashable {
+    /// As published, with its current time if moved.
+    public var session: PlannedSession?
+    public var cancelled: Bool
+    /// Empty unless cancelled.
+    public var cancelReason: String
+    /// By agent.
+    public var participants: [Enrolment]
+    /// By position.
+    public var waiting: [WaitingEntry]
+    public var seatsFree: UInt32
+
+    public init(session: PlannedSession? = nil, cancelled: Bool = false, cancelReason: String = "", participants: [Enrolment] = [], waiting: [WaitingEntry] = [], seatsFree: UInt32 = 0) {
+        self.session = session
+        self.cancelled = cancelled
+        self.cancelReason = cancelReason
+        self.participants = participants
+        self.waiting = waiting
+        self.seatsFree = seatsFree
+    }
+}
+
+extension GetSessionScheduleResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetSessionScheduleResponse"
+    typealias CMessage = Training__V1__GetSessionScheduleResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_session_schedule_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        if let value = self.session { message.pointee.session = value.makeFilledCMessage(in: arena) }
+        message.pointee.cancelled = self.cancelled ? 1 : 0
+        message.pointee.cancel_reason = arena.string(self.cancelReason)
+        message.pointee.n_participants = self.participants.count
+        message.pointee.participants = arena.copy(self.participants.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.n_waiting = self.waiting.count
+        message.pointee.waiting = arena.copy(self.waiting.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.seats_free = self.seatsFree
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        if let value = message.pointee.session {
+            do throws(WireError) { self.session = try PlannedSession(cMessage: value) } catch { throw error.prefixed("session") }
+        } else {
+            self.session = nil
+        }
+        self.cancelled = message.pointee.cancelled != 0
+        self.cancelReason = CDecode.string(message.pointee.cancel_reason)
+        self.participants = try CRepeated(count: message.pointee.n_participants, base: message.pointee.participants).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try Enrolment(cMessage: CDecode.present(value)) } catch { throw error.prefixed("participants", index: i) }
+        }
+        self.waiting = try CRepeated(count: message.pointee.n_waiting, base: message.pointee.waiting).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try WaitingEntry(cMessage: CDecode.present(value)) } catch { throw error.prefixed("waiting", index: i) }
+        }
+        self.seatsFree = message.pointee.seats_free
+    }
+}
+
+extension GetSessionScheduleResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(session: PlannedSession.wireSamples[1], cancelled: true, cancelReason: "座席 agent ✓ 🎧 Ünïcode", participants: [Enrolment.wireSamples[1], Enrolment.wireSamples[1]], waiting: [WaitingEntry.wireSamples[1], WaitingEntry.wireSamples[1]], seatsFree: UInt32.max),
+        ]
+    }
+}
+
+/// A voluntary sign-up for one session of a course that is voluntary for the agent (an
+/// elective course for an advanced agent, an optional course for anyone).
+public struct SignUpRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// Required; a session of the published plan, not cancelled.
+    public var sessionId: String
+    /// Required; an agent of the month's enrolment.
+    public var agentId: String
+
+    public init(month: String = "", sessionId: String = "", agentId: String = "") {
+        self.month = month
+        self.sessionId = sessionId
+        self.agentId = agentId
+    }
+}
+
+extension SignUpRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.SignUpRequest"
+    typealias CMessage = Training__V1__SignUpRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__sign_up_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.agent_id = arena.string(self.agentId)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+    }
+}
+
+extension SignUpRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct SignUpResponse: Sendable, Hashable {
+    public var outcome: SignUpOutcome
+    /// For SIGN_UP_WAITING and SIGN_UP_ALREADY_WAITING; else 0.
+    public var waitingPosition: UInt32
+
+    public init(outcome: SignUpOutcome = .unspecified, waitingPosition: UInt32 = 0) {
+        self.outcome = outcome
+        self.waitingPosition = waitingPosition
+    }
+}
+
+extension SignUpResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.SignUpResponse"
+    typealias CMessage = Training__V1__SignUpResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__sign_up_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.outcome = Training__V1__SignUpOutcome(rawValue: UInt32(bitPattern: self.outcome.rawValue))
+        message.pointee.waiting_position = self.waitingPosition
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.outcome = try CDecode.enumValue(message.pointee.outcome.rawValue, as: SignUpOutcome.self, field: "outcome")
+        self.waitingPosition = message.pointee.waiting_position
+    }
+}
+
+extension SignUpResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(outcome: .signUpAlreadyWaiting, waitingPosition: UInt32.max),
+        ]
+    }
+}
+
+/// Withdraws a voluntary sign-up (seat or waiting list). A freed seat goes to the first
+/// volunteer on the session's waiting list who fits.
+public struct WithdrawRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// Required.
+    public var sessionId: String
+    /// Required.
+    public var agentId: String
+
+    public init(month: String = "", sessionId: String = "", agentId: String = "") {
+        self.month = month
+        self.sessionId = sessionId
+        self.agentId = agentId
+    }
+}
+
+extension WithdrawRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.WithdrawRequest"
+    typealias CMessage = Training__V1__WithdrawRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__withdraw_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.agent_id = arena.string(self.agentId)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+    }
+}
+
+extension WithdrawRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct WithdrawResponse: Sendable, Hashable {
+    /// The agent was on the waiting list, not in a seat.
+    public var wasWaiting: Bool
+    /// Volunteers who got a seat because of it.
+    public var promotedAgentIds: [String]
+
+    public init(wasWaiting: Bool = false, promotedAgentIds: [String] = []) {
+        self.wasWaiting = wasWaiting
+        self.promotedAgentIds = promotedAgentIds
+    }
+}
+
+extension WithdrawResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.WithdrawResponse"
+    typealias CMessage = Training__V1__WithdrawResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__withdraw_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.was_waiting = self.wasWaiting ? 1 : 0
+        message.pointee.n_promoted_agent_ids = self.promotedAgentIds.count
+        message.pointee.promoted_agent_ids = arena.copy(self.promotedAgentIds.map { Optional(arena.string($0)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.wasWaiting = message.pointee.was_waiting != 0
+        self.promotedAgentIds = CRepeated(count: message.pointee.n_promoted_agent_ids, base: message.pointee.promoted_agent_ids).map { CDecode.string($0) }
+    }
+}
+
+extension WithdrawResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(wasWaiting: true, promotedAgentIds: ["座席 agent ✓ 🎧 Ünïcode", "x"]),
+        ]
+    }
+}
+
+/// Cancels a published session; its participants are placed again (another session of the
+/// course where one works, else listed as unplaced).
+public struct CancelSessionRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// Required; a session of the published plan.
+    public var sessionId: String
+    /// Required, 1-500 characters: told to participants (issue 6's notices).
+    public var reason: String
+
+    public init(month: String = "", sessionId: String = "", reason: String = "") {
+        self.month = month
+        self.sessionId = sessionId
+        self.reason = reason
+    }
+}
+
+extension CancelSessionRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CancelSessionRequest"
+    typealias CMessage = Training__V1__CancelSessionRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__cancel_session_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.reason = arena.string(self.reason)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.reason = CDecode.string(message.pointee.reason)
+    }
+}
+
+extension CancelSessionRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", reason: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// Moves a published session to another time. The plan's rules are checked again with the
+/// session at its new time; participants who no longer fit are placed again.
+public struct MoveSessionRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// Required; a session of the published plan, not cancelled.
+    public var sessionId: String
+    /// "YYYY-MM-DDTHH:MM", required, within the month.
+    public var start: String
+    /// "YYYY-MM-DDTHH:MM", required, after start, at most 31 days later.
+    public var end: String
+
+    public init(month: String = "", sessionId: String = "", start: String = "", end: String = "") {
+        self.month = month
+        self.sessionId = sessionId
+        self.start = start
+        self.end = end
+    }
+}
+
+extension MoveSessionRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.MoveSessionRequest"
+    typealias CMessage = Training__V1__MoveSessionRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__move_session_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.start = arena.string(self.start)
+        message.pointee.end = arena.string(self.end)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.start = CDecode.string(message.pointee.start)
+        self.end = CDecode.string(message.pointee.end)
+    }
+}
+
+extension MoveSessionRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", start: "座席 agent ✓ 🎧 Ünïcode", end: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// What a change to a session did to the enrolment.
+public struct SessionChangeResponse: Sendable, Hashable {
+    public var summary: EnrolmentSummary?
+    /// Participants still in the session.
+    public var keptAgentIds: [String]
+    /// Participants now in another session of the course.
+    public var replacedAgentIds: [String]
+    /// Participants without a session now (bound ones are in GetEnrolment's unplaced).
+    public var unplacedAgentIds: [String]
+
+    public init(summary: EnrolmentSummary? = nil, keptAgentIds: [String] = [], replacedAgentIds: [String] = [], unplacedAgentIds: [String] = []) {
+        self.summary = summary
+        self.keptAgentIds = keptAgentIds
+        self.replacedAgentIds = replacedAgentIds
+        self.unplacedAgentIds = unplacedAgentIds
+    }
+}
+
+extension SessionChangeResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.SessionChangeResponse"
+    typealias CMessage = Training__V1__SessionChangeResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__session_change_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        if let value = self.summary { message.pointee.summary = value.makeFilledCMessage(in: arena) }
+        message.pointee.n_kept_agent_ids = self.keptAgentIds.count
+        message.pointee.kept_agent_ids = arena.copy(self.keptAgentIds.map { Optional(arena.string($0)) })
+        message.pointee.n_replaced_agent_ids = self.replacedAgentIds.count
+        message.pointee.replaced_agent_ids = arena.copy(self.replacedAgentIds.map { Optional(arena.string($0)) })
+        message.pointee.n_unplaced_agent_ids = self.unplacedAgentIds.count
+        message.pointee.unplaced_agent_ids = arena.copy(self.unplacedAgentIds.map { Optional(arena.string($0)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        if let value = message.pointee.summary {
+            do throws(WireError) { self.summary = try EnrolmentSummary(cMessage: value) } catch { throw error.prefixed("summary") }
+        } else {
+            self.summary = nil
+        }
+        self.keptAgentIds = CRepeated(count: message.pointee.n_kept_agent_ids, base: message.pointee.kept_agent_ids).map { CDecode.string($0) }
+        self.replacedAgentIds = CRepeated(count: message.pointee.n_replaced_agent_ids, base: message.pointee.replaced_agent_ids).map { CDecode.string($0) }
+        self.unplacedAgentIds = CRepeated(count: message.pointee.n_unplaced_agent_ids, base: message.pointee.unplaced_agent_ids).map { CDecode.string($0) }
+    }
+}
+
+extension SessionChangeResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(summary: EnrolmentSummary.wireSamples[1], keptAgentIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], replacedAgentIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], unplacedAgentIds: ["座席 agent ✓ 🎧 Ünïcode", "x"]),
+        ]
+    }
+}
+
+/// What-if: the floor in each interval a candidate session touches, on top of the month's
+/// current enrolment, if the given agents (not yet in it) joined.
+public struct WhatIfRequest: Sendable, Hashable {
+    /// "YYYY-MM", required; a month with an enrolment.
+    public var month: String
+    /// Optional: a session of the plan. Then start and end may be empty (the session's time) or
+    /// give a candidate new time for it; its participants are already counted at its current time.
+    public var sessionId: String
+    /// "YYYY-MM-DDTHH:MM": required without session_id.
+    public var start: String
+    /// "YYYY-MM-DDTHH:MM": required without session_id; after start.
+    public var end: String
+    /// 1 to 1,000 agents of the enrolment who would attend.
+    public var agentIds: [String]
+
+    public init(month: String = "", sessionId: String = "", start: String = "", end: String = "", agentIds: [String] = []) {
+        self.month = month
+        self.sessionId = sessionId
+        self.start = start
+        self.end = end
+        self.agentIds = agentIds
+    }
+}
+
+extension WhatIfRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.WhatIfRequest"
+    typealias CMessage = Training__V1__WhatIfRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__what_if_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.start = arena.string(self.start)
+        message.pointee.end = arena.string(self.end)
+        message.pointee.n_agent_ids = self.agentIds.count
+        message.pointee.agent_ids = arena.copy(self.agentIds.map { Optional(arena.string($0)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.start = CDecode.string(message.pointee.start)
+        self.end = CDecode.string(message.pointee.end)
+        self.agentIds = CRepeated(count: message.pointee.n_agent_ids, base: message.pointee.agent_ids).map { CDecode.string($0) }
+    }
+}
+
+extension WhatIfRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", start: "座席 agent ✓ 🎧 Ünïcode", end: "座席 agent ✓ 🎧 Ünïcode", agentIds: ["座席 agent ✓ 🎧 Ünïcode", "x"]),
+        ]
+    }
+}
+
+/// One queue's or team's outlook in one interval.
+public struct IntervalOutlook: Sendable, Hashable {
+    /// "YYYY-MM-DDTHH:MM".
+    public var intervalStart: String
+    /// A forecast queue: agents on the floor against the Erlang C requirement for its target.
+    public var queueId: String
+    /// Agents of the queue on shift and not in training, after the candidates leave.
+    public var onFloor: UInt32
+    /// The Erlang C agent count for the queue's target (shrinkage included).
+    public var required: UInt32
+    /// The share answered in time with on_floor agents (0-1; 0 when overloaded).
+    public var serviceLevel: Double
+    /// A team without a forecast queue: its agents in training against the share allowed.
+    public var teamId: String
+    public var onShift: UInt32
+    /// After the candidates leave.
+    public var inTraining: UInt32
+    public var allowedInTraining: UInt32
+    public var keepsCoverage: Bool
+
+    public init(intervalStart: String = "", queueId: String = "", onFloor: UInt32 = 0, required: UInt32 = 0, serviceLevel: Double = 0, teamId: String = "", onShift: UInt32 = 0, inTraining: UInt32 = 0, allowedInTraining: UInt32 = 0, keepsCoverage: Bool = false) {
+        self.intervalStart = intervalStart
+        self.queueId = queueId
+        self.onFloor = onFloor
+        self.required = required
+        self.serviceLevel = serviceLevel
+        self.teamId = teamId
+        self.onShift = onShift
+        self.inTraining = inTraining
+        self.allowedInTraining = allowedInTraining
+        self.keepsCoverage = keepsCoverage
+    }
+}
+
+extension IntervalOutlook: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.IntervalOutlook"
+    typealias CMessage = Training__V1__IntervalOutlook
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__interval_outlook__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.interval_start = arena.string(self.intervalStart)
+        message.pointee.queue_id = arena.string(self.queueId)
+        message.pointee.on_floor = self.onFloor
+        message.pointee.required = self.required
+        message.pointee.service_level = self.serviceLevel
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.on_shift = self.onShift
+        message.pointee.in_training = self.inTraining
+        message.pointee.allowed_in_training = self.allowedInTraining
+        message.pointee.keeps_coverage = self.keepsCoverage ? 1 : 0
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.intervalStart = CDecode.string(message.pointee.interval_start)
+        self.queueId = CDecode.string(message.pointee.queue_id)
+        self.onFloor = message.pointee.on_floor
+        self.required = message.pointee.required
+        self.serviceLevel = message.pointee.service_level
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.onShift = message.pointee.on_shift
+        self.inTraining = message.pointee.in_training
+        self.allowedInTraining = message.pointee.allowed_in_training
+        self.keepsCoverage = message.pointee.keeps_coverage != 0
+    }
+}
+
+extension IntervalOutlook: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(intervalStart: "座席 agent ✓ 🎧 Ünïcode", queueId: "座席 agent ✓ 🎧 Ünïcode", onFloor: UInt32.max, required: UInt32.max, serviceLevel: -1.5e308, teamId: "座席 agent ✓ 🎧 Ünïcode", onShift: UInt32.max, inTraining: UInt32.max, allowedInTraining: UInt32.max, keepsCoverage: true),
+        ]
+    }
+}
+
+public struct WhatIfResponse: Sendable, Hashable {
+    /// Every interval keeps its coverage.
+    public var keepsCoverage: Bool
+    /// By interval, then queue or team.
+    public var intervals: [IntervalOutlook]
+
+    public init(keepsCoverage: Bool = false, intervals: [IntervalOutlook] = []) {
+        self.keepsCoverage = keepsCoverage
+        self.intervals = intervals
+    }
+}
+
+extension WhatIfResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.WhatIfResponse"
+    typealias CMessage = Training__V1__WhatIfResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__what_if_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.keeps_coverage = self.keepsCoverage ? 1 : 0
+        message.pointee.n_intervals = self.intervals.count
+        message.pointee.intervals = arena.copy(self.intervals.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.keepsCoverage = message.pointee.keeps_coverage != 0
+        self.intervals = try CRepeated(count: message.pointee.n_intervals, base: message.pointee.intervals).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try IntervalOutlook(cMessage: CDecode.present(value)) } catch { throw error.prefixed("intervals", index: i) }
+        }
+    }
+}
+
+extension WhatIfResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(keepsCoverage: true, intervals: [IntervalOutlook.wireSamples[1], IntervalOutlook.wireSamples[1]]),
+        ]
+    }
+}
+
 /// Turns tiers into next month's courses, sessions, enrolments and notice memos.
 public enum TrainingSchedulingMethods {
     /// The fully qualified service name, as health checks and method paths use it.
@@ -5431,8 +7127,142 @@ public enum TrainingSchedulingMethods {
     /// INTERNAL: a server bug.
     public static let getMonthlyPlan = RPCMethod<GetMonthlyPlanRequest, GetMonthlyPlanResponse>(path: "/training.v1.TrainingScheduling/GetMonthlyPlan")
 
+    /// Adds or overwrites queues and their service-level targets. Mutating; honours idempotency_key.
+    /// OK: one RecordResult per queue; invalid queues are REJECTED, not the call.
+    /// INVALID_ARGUMENT: queues empty or over 1,000. Nothing stored.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let putQueues = RPCMethod<PutQueuesRequest, BatchResponse>(path: "/training.v1.TrainingScheduling/PutQueues")
+
+    /// Replaces the month's shifts of each agent listed. Mutating; honours idempotency_key.
+    /// OK: one RecordResult per agent (REPLACED when the agent had other shifts that month).
+    /// INVALID_ARGUMENT: month not YYYY-MM; agents empty or over 1,000. Nothing stored.
+    /// A month's enrolment is not re-placed by itself: call BuildEnrolment after an import.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let putShifts = RPCMethod<PutShiftsRequest, BatchResponse>(path: "/training.v1.TrainingScheduling/PutShifts")
+
+    /// Adds or overwrites interval forecasts. Mutating; honours idempotency_key.
+    /// OK: one RecordResult per forecast; a forecast of an unknown queue is REJECTED.
+    /// INVALID_ARGUMENT: month not YYYY-MM; forecasts empty or over 1,000. Nothing stored.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let putForecasts = RPCMethod<PutForecastsRequest, BatchResponse>(path: "/training.v1.TrainingScheduling/PutForecasts")
+
+    /// Places the month's enrolment from the tiers of the month before: the closed tiers if the
+    /// intake's MonthClosed arrived, else month-to-date tiers read from the intake now. Keeps every
+    /// seat of the previous run that is still valid. The service also runs it by itself on the
+    /// provisional day, and again (confirmed) when the month before is closed. Mutating; honours
+    /// idempotency_key.
+    /// OK: placed; agents without a seat are counted (GetEnrolment lists them with the reason).
+    /// INVALID_ARGUMENT: month not YYYY-MM.
+    /// FAILED_PRECONDITION: the month's plan is not published (subject "month").
+    /// UNAVAILABLE: the month before is not closed and the intake (for month-to-date tiers) is
+    /// not configured or does not answer (subject "intake"); see retry_after_ms.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let buildEnrolment = RPCMethod<BuildEnrolmentRequest, EnrolmentSummary>(path: "/training.v1.TrainingScheduling/BuildEnrolment")
+
+    /// Reads the state of a month's enrolment and every unplaced demand. A read.
+    /// INVALID_ARGUMENT: month not YYYY-MM. NOT_FOUND: no enrolment was built for the month.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let getEnrolment = RPCMethod<GetEnrolmentRequest, GetEnrolmentResponse>(path: "/training.v1.TrainingScheduling/GetEnrolment")
+
+    /// An agent's month: seats, unplaced courses, waiting lists. A read.
+    /// OK: also when the agent has nothing this month.
+    /// INVALID_ARGUMENT: month not YYYY-MM; agent_id not an id. NOT_FOUND: no enrolment for the month.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let getAgentSchedule = RPCMethod<GetAgentScheduleRequest, ScheduleResponse>(path: "/training.v1.TrainingScheduling/GetAgentSchedule")
+
+    /// A team's month, every agent of it. A read.
+    /// OK: also when the team has nothing this month.
+    /// INVALID_ARGUMENT: month not YYYY-MM; team_id not an id. NOT_FOUND: no enrolment for the month.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let getTeamSchedule = RPCMethod<GetTeamScheduleRequest, ScheduleResponse>(path: "/training.v1.TrainingScheduling/GetTeamSchedule")
+
+    /// A session's participants and waiting list. A read.
+    /// INVALID_ARGUMENT: month not YYYY-MM; session_id not an id.
+    /// NOT_FOUND: the month's plan is not published, or has no such session.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let getSessionSchedule = RPCMethod<GetSessionScheduleRequest, GetSessionScheduleResponse>(path: "/training.v1.TrainingScheduling/GetSessionSchedule")
+
+    /// Signs a volunteer up for a session (or its waiting list when full). Mutating; honours
+    /// idempotency_key.
+    /// INVALID_ARGUMENT: month, session_id or agent_id malformed.
+    /// NOT_FOUND: no such session in the month's published plan (subject "session_id"), or the
+    /// agent is not in the month's enrolment (subject "agent_id").
+    /// FAILED_PRECONDITION: no enrolment built for the month (subject "month"); the session is
+    /// cancelled; the course binds the agent (placement gives them a seat) or is not for them
+    /// (onboarding versus in service, audience); the agent is already in another session of the
+    /// course; the session is outside the agent's shifts, overlaps their other training, or
+    /// taking them off the floor would break coverage (subject "session_id", the reason said).
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let signUp = RPCMethod<SignUpRequest, SignUpResponse>(path: "/training.v1.TrainingScheduling/SignUp")
+
+    /// Withdraws a volunteer from a session or its waiting list. Mutating; honours idempotency_key.
+    /// INVALID_ARGUMENT: month, session_id or agent_id malformed.
+    /// NOT_FOUND: the agent has no sign-up for the session.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let withdraw = RPCMethod<WithdrawRequest, WithdrawResponse>(path: "/training.v1.TrainingScheduling/Withdraw")
+
+    /// Cancels a published session and places its participants again. Mutating; honours
+    /// idempotency_key.
+    /// INVALID_ARGUMENT: month or session_id malformed; reason missing or over 500 characters.
+    /// NOT_FOUND: no such session in the month's published plan.
+    /// FAILED_PRECONDITION: the session is already cancelled (subject "session_id").
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let cancelSession = RPCMethod<CancelSessionRequest, SessionChangeResponse>(path: "/training.v1.TrainingScheduling/CancelSession")
+
+    /// Moves a published session and places again the participants who no longer fit.
+    /// Mutating; honours idempotency_key.
+    /// INVALID_ARGUMENT: month or session_id malformed; start not in the month; end not after
+    /// start or over 31 days later.
+    /// NOT_FOUND: no such session in the month's published plan.
+    /// FAILED_PRECONDITION: the session is cancelled (subject "session_id"); at the new time it
+    /// breaks the plan's rules (violations as in PublishMonthlyPlan). Nothing changed.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let moveSession = RPCMethod<MoveSessionRequest, SessionChangeResponse>(path: "/training.v1.TrainingScheduling/MoveSession")
+
+    /// The floor each interval would keep if the agents joined a candidate session. A read.
+    /// INVALID_ARGUMENT: month, session_id, start, end or agent_ids malformed; neither a session
+    /// nor a time given; agent_ids empty or over 1,000.
+    /// NOT_FOUND: no enrolment for the month; no such session; an agent not in the enrolment
+    /// (subject "agent_ids[i]").
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let whatIf = RPCMethod<WhatIfRequest, WhatIfResponse>(path: "/training.v1.TrainingScheduling/WhatIf")
+
     /// Every method of the service, for routing tables and documentation.
-    public static let methodPaths: [String] = ["/training.v1.TrainingScheduling/PutCourses", "/training.v1.TrainingScheduling/PutTrainers", "/training.v1.TrainingScheduling/PutRooms", "/training.v1.TrainingScheduling/ApproveCourseware", "/training.v1.TrainingScheduling/DraftSessions", "/training.v1.TrainingScheduling/PublishMonthlyPlan", "/training.v1.TrainingScheduling/GetMonthlyPlan"]
+    public static let methodPaths: [String] = ["/training.v1.TrainingScheduling/PutCourses", "/training.v1.TrainingScheduling/PutTrainers", "/training.v1.TrainingScheduling/PutRooms", "/training.v1.TrainingScheduling/ApproveCourseware", "/training.v1.TrainingScheduling/DraftSessions", "/training.v1.TrainingScheduling/PublishMonthlyPlan", "/training.v1.TrainingScheduling/GetMonthlyPlan", "/training.v1.TrainingScheduling/PutQueues", "/training.v1.TrainingScheduling/PutShifts", "/training.v1.TrainingScheduling/PutForecasts", "/training.v1.TrainingScheduling/BuildEnrolment", "/training.v1.TrainingScheduling/GetEnrolment", "/training.v1.TrainingScheduling/GetAgentSchedule", "/training.v1.TrainingScheduling/GetTeamSchedule", "/training.v1.TrainingScheduling/GetSessionSchedule", "/training.v1.TrainingScheduling/SignUp", "/training.v1.TrainingScheduling/Withdraw", "/training.v1.TrainingScheduling/CancelSession", "/training.v1.TrainingScheduling/MoveSession", "/training.v1.TrainingScheduling/WhatIf"]
 }
 
 /// Every message of the contract, for tests and leak checks that must cover them all.
@@ -5500,6 +7330,8 @@ public enum WireCatalog {
         CloseMonthResponse.self,
         ListTierAssignmentsRequest.self,
         ListTierAssignmentsResponse.self,
+        GetMonthToDateTiersRequest.self,
+        GetMonthToDateTiersResponse.self,
         WatchListAgent.self,
         WatchListTeam.self,
         GetWeeklyWatchListRequest.self,
@@ -5522,5 +7354,33 @@ public enum WireCatalog {
         PublishMonthlyPlanResponse.self,
         GetMonthlyPlanRequest.self,
         GetMonthlyPlanResponse.self,
+        ServiceQueue.self,
+        PutQueuesRequest.self,
+        AgentShifts.self,
+        PutShiftsRequest.self,
+        IntervalForecast.self,
+        PutForecastsRequest.self,
+        Enrolment.self,
+        UnplacedEnrolment.self,
+        WaitingEntry.self,
+        EnrolmentSummary.self,
+        BuildEnrolmentRequest.self,
+        GetEnrolmentRequest.self,
+        GetEnrolmentResponse.self,
+        GetAgentScheduleRequest.self,
+        GetTeamScheduleRequest.self,
+        ScheduleResponse.self,
+        GetSessionScheduleRequest.self,
+        GetSessionScheduleResponse.self,
+        SignUpRequest.self,
+        SignUpResponse.self,
+        WithdrawRequest.self,
+        WithdrawResponse.self,
+        CancelSessionRequest.self,
+        MoveSessionRequest.self,
+        SessionChangeResponse.self,
+        WhatIfRequest.self,
+        IntervalOutlook.self,
+        WhatIfResponse.self,
     ]
 }

@@ -1807,6 +1807,96 @@ void   training__v1__list_tier_assignments_response__free_unpacked
   assert(message->base.descriptor == &training__v1__list_tier_assignments_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   training__v1__get_month_to_date_tiers_request__init
+                     (Training__V1__GetMonthToDateTiersRequest         *message)
+{
+  static const Training__V1__GetMonthToDateTiersRequest init_value = TRAINING__V1__GET_MONTH_TO_DATE_TIERS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_month_to_date_tiers_request__get_packed_size
+                     (const Training__V1__GetMonthToDateTiersRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_month_to_date_tiers_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_month_to_date_tiers_request__pack
+                     (const Training__V1__GetMonthToDateTiersRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_month_to_date_tiers_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_month_to_date_tiers_request__pack_to_buffer
+                     (const Training__V1__GetMonthToDateTiersRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_month_to_date_tiers_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetMonthToDateTiersRequest *
+       training__v1__get_month_to_date_tiers_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetMonthToDateTiersRequest *)
+     protobuf_c_message_unpack (&training__v1__get_month_to_date_tiers_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_month_to_date_tiers_request__free_unpacked
+                     (Training__V1__GetMonthToDateTiersRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_month_to_date_tiers_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_month_to_date_tiers_response__init
+                     (Training__V1__GetMonthToDateTiersResponse         *message)
+{
+  static const Training__V1__GetMonthToDateTiersResponse init_value = TRAINING__V1__GET_MONTH_TO_DATE_TIERS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_month_to_date_tiers_response__get_packed_size
+                     (const Training__V1__GetMonthToDateTiersResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__get_month_to_date_tiers_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_month_to_date_tiers_response__pack
+                     (const Training__V1__GetMonthToDateTiersResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_month_to_date_tiers_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_month_to_date_tiers_response__pack_to_buffer
+                     (const Training__V1__GetMonthToDateTiersResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_month_to_date_tiers_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetMonthToDateTiersResponse *
+       training__v1__get_month_to_date_tiers_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetMonthToDateTiersResponse *)
+     protobuf_c_message_unpack (&training__v1__get_month_to_date_tiers_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_month_to_date_tiers_response__free_unpacked
+                     (Training__V1__GetMonthToDateTiersResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_month_to_date_tiers_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   training__v1__watch_list_agent__init
                      (Training__V1__WatchListAgent         *message)
 {
@@ -5176,6 +5266,134 @@ const ProtobufCMessageDescriptor training__v1__list_tier_assignments_response__d
   (ProtobufCMessageInit) training__v1__list_tier_assignments_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor training__v1__get_month_to_date_tiers_request__field_descriptors[1] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthToDateTiersRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_month_to_date_tiers_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__get_month_to_date_tiers_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__get_month_to_date_tiers_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetMonthToDateTiersRequest",
+  "GetMonthToDateTiersRequest",
+  "Training__V1__GetMonthToDateTiersRequest",
+  "training.v1",
+  sizeof(Training__V1__GetMonthToDateTiersRequest),
+  1,
+  training__v1__get_month_to_date_tiers_request__field_descriptors,
+  training__v1__get_month_to_date_tiers_request__field_indices_by_name,
+  1,  training__v1__get_month_to_date_tiers_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_month_to_date_tiers_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_month_to_date_tiers_response__field_descriptors[5] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthToDateTiersResponse, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "applies_to_month",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthToDateTiersResponse, applies_to_month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "policy_version",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthToDateTiersResponse, policy_version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "as_of",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthToDateTiersResponse, as_of),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "assignments",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__GetMonthToDateTiersResponse, n_assignments),
+    offsetof(Training__V1__GetMonthToDateTiersResponse, assignments),
+    &training__v1__tier_assignment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_month_to_date_tiers_response__field_indices_by_name[] = {
+  1,   /* field[1] = applies_to_month */
+  3,   /* field[3] = as_of */
+  4,   /* field[4] = assignments */
+  0,   /* field[0] = month */
+  2,   /* field[2] = policy_version */
+};
+static const ProtobufCIntRange training__v1__get_month_to_date_tiers_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__get_month_to_date_tiers_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetMonthToDateTiersResponse",
+  "GetMonthToDateTiersResponse",
+  "Training__V1__GetMonthToDateTiersResponse",
+  "training.v1",
+  sizeof(Training__V1__GetMonthToDateTiersResponse),
+  5,
+  training__v1__get_month_to_date_tiers_response__field_descriptors,
+  training__v1__get_month_to_date_tiers_response__field_indices_by_name,
+  1,  training__v1__get_month_to_date_tiers_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_month_to_date_tiers_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor training__v1__watch_list_agent__field_descriptors[11] =
 {
   {
@@ -6003,7 +6221,7 @@ const ProtobufCEnumDescriptor training__v1__summary_state__descriptor =
   training__v1__summary_state__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor training__v1__scoring_intake__method_descriptors[17] =
+static const ProtobufCMethodDescriptor training__v1__scoring_intake__method_descriptors[18] =
 {
   { "UpsertRoster", &training__v1__upsert_roster_request__descriptor, &training__v1__batch_response__descriptor },
   { "GetAgent", &training__v1__get_agent_request__descriptor, &training__v1__get_agent_response__descriptor },
@@ -6020,6 +6238,7 @@ static const ProtobufCMethodDescriptor training__v1__scoring_intake__method_desc
   { "SetTierPolicy", &training__v1__set_tier_policy_request__descriptor, &training__v1__tier_policy__descriptor },
   { "CloseMonth", &training__v1__close_month_request__descriptor, &training__v1__close_month_response__descriptor },
   { "ListTierAssignments", &training__v1__list_tier_assignments_request__descriptor, &training__v1__list_tier_assignments_response__descriptor },
+  { "GetMonthToDateTiers", &training__v1__get_month_to_date_tiers_request__descriptor, &training__v1__get_month_to_date_tiers_response__descriptor },
   { "GetWeeklyWatchList", &training__v1__get_weekly_watch_list_request__descriptor, &training__v1__get_weekly_watch_list_response__descriptor },
   { "SubmitWatchListSummary", &training__v1__submit_watch_list_summary_request__descriptor, &training__v1__submit_watch_list_summary_response__descriptor },
 };
@@ -6028,9 +6247,10 @@ const unsigned training__v1__scoring_intake__method_indices_by_name[] = {
   1,        /* GetAgent */
   9,        /* GetAgentScores */
   5,        /* GetCalendar */
+  15,        /* GetMonthToDateTiers */
   10,        /* GetMonthlyAverages */
   11,        /* GetTierPolicy */
-  15,        /* GetWeeklyWatchList */
+  16,        /* GetWeeklyWatchList */
   14,        /* ListTierAssignments */
   4,        /* PutCalendar */
   3,        /* PutMetricDefinitions */
@@ -6038,7 +6258,7 @@ const unsigned training__v1__scoring_intake__method_indices_by_name[] = {
   12,        /* SetTierPolicy */
   6,        /* SubmitEvaluations */
   8,        /* SubmitKpiSamples */
-  16,        /* SubmitWatchListSummary */
+  17,        /* SubmitWatchListSummary */
   0,        /* UpsertRoster */
   7         /* VoidEvaluation */
 };
@@ -6049,7 +6269,7 @@ const ProtobufCServiceDescriptor training__v1__scoring_intake__descriptor =
   "ScoringIntake",
   "Training__V1__ScoringIntake",
   "training.v1",
-  17,
+  18,
   training__v1__scoring_intake__method_descriptors,
   training__v1__scoring_intake__method_indices_by_name
 };
@@ -6173,13 +6393,21 @@ void training__v1__scoring_intake__list_tier_assignments(ProtobufCService *servi
   assert(service->descriptor == &training__v1__scoring_intake__descriptor);
   service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void training__v1__scoring_intake__get_month_to_date_tiers(ProtobufCService *service,
+                                                           const Training__V1__GetMonthToDateTiersRequest *input,
+                                                           Training__V1__GetMonthToDateTiersResponse_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &training__v1__scoring_intake__descriptor);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void training__v1__scoring_intake__get_weekly_watch_list(ProtobufCService *service,
                                                          const Training__V1__GetWeeklyWatchListRequest *input,
                                                          Training__V1__GetWeeklyWatchListResponse_Closure closure,
                                                          void *closure_data)
 {
   assert(service->descriptor == &training__v1__scoring_intake__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__scoring_intake__submit_watch_list_summary(ProtobufCService *service,
                                                              const Training__V1__SubmitWatchListSummaryRequest *input,
@@ -6187,7 +6415,7 @@ void training__v1__scoring_intake__submit_watch_list_summary(ProtobufCService *s
                                                              void *closure_data)
 {
   assert(service->descriptor == &training__v1__scoring_intake__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__scoring_intake__init (Training__V1__ScoringIntake_Service *service,
                                          Training__V1__ScoringIntake_ServiceDestroy destroy)

@@ -727,6 +727,1266 @@ void   training__v1__get_monthly_plan_response__free_unpacked
   assert(message->base.descriptor == &training__v1__get_monthly_plan_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   training__v1__service_queue__init
+                     (Training__V1__ServiceQueue         *message)
+{
+  static const Training__V1__ServiceQueue init_value = TRAINING__V1__SERVICE_QUEUE__INIT;
+  *message = init_value;
+}
+size_t training__v1__service_queue__get_packed_size
+                     (const Training__V1__ServiceQueue *message)
+{
+  assert(message->base.descriptor == &training__v1__service_queue__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__service_queue__pack
+                     (const Training__V1__ServiceQueue *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__service_queue__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__service_queue__pack_to_buffer
+                     (const Training__V1__ServiceQueue *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__service_queue__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ServiceQueue *
+       training__v1__service_queue__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ServiceQueue *)
+     protobuf_c_message_unpack (&training__v1__service_queue__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__service_queue__free_unpacked
+                     (Training__V1__ServiceQueue *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__service_queue__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__put_queues_request__init
+                     (Training__V1__PutQueuesRequest         *message)
+{
+  static const Training__V1__PutQueuesRequest init_value = TRAINING__V1__PUT_QUEUES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__put_queues_request__get_packed_size
+                     (const Training__V1__PutQueuesRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__put_queues_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__put_queues_request__pack
+                     (const Training__V1__PutQueuesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__put_queues_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__put_queues_request__pack_to_buffer
+                     (const Training__V1__PutQueuesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__put_queues_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PutQueuesRequest *
+       training__v1__put_queues_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PutQueuesRequest *)
+     protobuf_c_message_unpack (&training__v1__put_queues_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__put_queues_request__free_unpacked
+                     (Training__V1__PutQueuesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__put_queues_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__agent_shifts__init
+                     (Training__V1__AgentShifts         *message)
+{
+  static const Training__V1__AgentShifts init_value = TRAINING__V1__AGENT_SHIFTS__INIT;
+  *message = init_value;
+}
+size_t training__v1__agent_shifts__get_packed_size
+                     (const Training__V1__AgentShifts *message)
+{
+  assert(message->base.descriptor == &training__v1__agent_shifts__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__agent_shifts__pack
+                     (const Training__V1__AgentShifts *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__agent_shifts__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__agent_shifts__pack_to_buffer
+                     (const Training__V1__AgentShifts *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__agent_shifts__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__AgentShifts *
+       training__v1__agent_shifts__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__AgentShifts *)
+     protobuf_c_message_unpack (&training__v1__agent_shifts__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__agent_shifts__free_unpacked
+                     (Training__V1__AgentShifts *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__agent_shifts__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__put_shifts_request__init
+                     (Training__V1__PutShiftsRequest         *message)
+{
+  static const Training__V1__PutShiftsRequest init_value = TRAINING__V1__PUT_SHIFTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__put_shifts_request__get_packed_size
+                     (const Training__V1__PutShiftsRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__put_shifts_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__put_shifts_request__pack
+                     (const Training__V1__PutShiftsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__put_shifts_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__put_shifts_request__pack_to_buffer
+                     (const Training__V1__PutShiftsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__put_shifts_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PutShiftsRequest *
+       training__v1__put_shifts_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PutShiftsRequest *)
+     protobuf_c_message_unpack (&training__v1__put_shifts_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__put_shifts_request__free_unpacked
+                     (Training__V1__PutShiftsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__put_shifts_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__interval_forecast__init
+                     (Training__V1__IntervalForecast         *message)
+{
+  static const Training__V1__IntervalForecast init_value = TRAINING__V1__INTERVAL_FORECAST__INIT;
+  *message = init_value;
+}
+size_t training__v1__interval_forecast__get_packed_size
+                     (const Training__V1__IntervalForecast *message)
+{
+  assert(message->base.descriptor == &training__v1__interval_forecast__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__interval_forecast__pack
+                     (const Training__V1__IntervalForecast *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__interval_forecast__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__interval_forecast__pack_to_buffer
+                     (const Training__V1__IntervalForecast *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__interval_forecast__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__IntervalForecast *
+       training__v1__interval_forecast__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__IntervalForecast *)
+     protobuf_c_message_unpack (&training__v1__interval_forecast__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__interval_forecast__free_unpacked
+                     (Training__V1__IntervalForecast *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__interval_forecast__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__put_forecasts_request__init
+                     (Training__V1__PutForecastsRequest         *message)
+{
+  static const Training__V1__PutForecastsRequest init_value = TRAINING__V1__PUT_FORECASTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__put_forecasts_request__get_packed_size
+                     (const Training__V1__PutForecastsRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__put_forecasts_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__put_forecasts_request__pack
+                     (const Training__V1__PutForecastsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__put_forecasts_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__put_forecasts_request__pack_to_buffer
+                     (const Training__V1__PutForecastsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__put_forecasts_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PutForecastsRequest *
+       training__v1__put_forecasts_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PutForecastsRequest *)
+     protobuf_c_message_unpack (&training__v1__put_forecasts_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__put_forecasts_request__free_unpacked
+                     (Training__V1__PutForecastsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__put_forecasts_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__enrolment__init
+                     (Training__V1__Enrolment         *message)
+{
+  static const Training__V1__Enrolment init_value = TRAINING__V1__ENROLMENT__INIT;
+  *message = init_value;
+}
+size_t training__v1__enrolment__get_packed_size
+                     (const Training__V1__Enrolment *message)
+{
+  assert(message->base.descriptor == &training__v1__enrolment__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__enrolment__pack
+                     (const Training__V1__Enrolment *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__enrolment__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__enrolment__pack_to_buffer
+                     (const Training__V1__Enrolment *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__enrolment__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__Enrolment *
+       training__v1__enrolment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__Enrolment *)
+     protobuf_c_message_unpack (&training__v1__enrolment__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__enrolment__free_unpacked
+                     (Training__V1__Enrolment *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__enrolment__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__unplaced_enrolment__init
+                     (Training__V1__UnplacedEnrolment         *message)
+{
+  static const Training__V1__UnplacedEnrolment init_value = TRAINING__V1__UNPLACED_ENROLMENT__INIT;
+  *message = init_value;
+}
+size_t training__v1__unplaced_enrolment__get_packed_size
+                     (const Training__V1__UnplacedEnrolment *message)
+{
+  assert(message->base.descriptor == &training__v1__unplaced_enrolment__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__unplaced_enrolment__pack
+                     (const Training__V1__UnplacedEnrolment *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__unplaced_enrolment__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__unplaced_enrolment__pack_to_buffer
+                     (const Training__V1__UnplacedEnrolment *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__unplaced_enrolment__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__UnplacedEnrolment *
+       training__v1__unplaced_enrolment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__UnplacedEnrolment *)
+     protobuf_c_message_unpack (&training__v1__unplaced_enrolment__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__unplaced_enrolment__free_unpacked
+                     (Training__V1__UnplacedEnrolment *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__unplaced_enrolment__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__waiting_entry__init
+                     (Training__V1__WaitingEntry         *message)
+{
+  static const Training__V1__WaitingEntry init_value = TRAINING__V1__WAITING_ENTRY__INIT;
+  *message = init_value;
+}
+size_t training__v1__waiting_entry__get_packed_size
+                     (const Training__V1__WaitingEntry *message)
+{
+  assert(message->base.descriptor == &training__v1__waiting_entry__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__waiting_entry__pack
+                     (const Training__V1__WaitingEntry *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__waiting_entry__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__waiting_entry__pack_to_buffer
+                     (const Training__V1__WaitingEntry *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__waiting_entry__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__WaitingEntry *
+       training__v1__waiting_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__WaitingEntry *)
+     protobuf_c_message_unpack (&training__v1__waiting_entry__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__waiting_entry__free_unpacked
+                     (Training__V1__WaitingEntry *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__waiting_entry__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__enrolment_summary__init
+                     (Training__V1__EnrolmentSummary         *message)
+{
+  static const Training__V1__EnrolmentSummary init_value = TRAINING__V1__ENROLMENT_SUMMARY__INIT;
+  *message = init_value;
+}
+size_t training__v1__enrolment_summary__get_packed_size
+                     (const Training__V1__EnrolmentSummary *message)
+{
+  assert(message->base.descriptor == &training__v1__enrolment_summary__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__enrolment_summary__pack
+                     (const Training__V1__EnrolmentSummary *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__enrolment_summary__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__enrolment_summary__pack_to_buffer
+                     (const Training__V1__EnrolmentSummary *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__enrolment_summary__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__EnrolmentSummary *
+       training__v1__enrolment_summary__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__EnrolmentSummary *)
+     protobuf_c_message_unpack (&training__v1__enrolment_summary__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__enrolment_summary__free_unpacked
+                     (Training__V1__EnrolmentSummary *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__enrolment_summary__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__build_enrolment_request__init
+                     (Training__V1__BuildEnrolmentRequest         *message)
+{
+  static const Training__V1__BuildEnrolmentRequest init_value = TRAINING__V1__BUILD_ENROLMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__build_enrolment_request__get_packed_size
+                     (const Training__V1__BuildEnrolmentRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__build_enrolment_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__build_enrolment_request__pack
+                     (const Training__V1__BuildEnrolmentRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__build_enrolment_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__build_enrolment_request__pack_to_buffer
+                     (const Training__V1__BuildEnrolmentRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__build_enrolment_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__BuildEnrolmentRequest *
+       training__v1__build_enrolment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__BuildEnrolmentRequest *)
+     protobuf_c_message_unpack (&training__v1__build_enrolment_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__build_enrolment_request__free_unpacked
+                     (Training__V1__BuildEnrolmentRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__build_enrolment_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_enrolment_request__init
+                     (Training__V1__GetEnrolmentRequest         *message)
+{
+  static const Training__V1__GetEnrolmentRequest init_value = TRAINING__V1__GET_ENROLMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_enrolment_request__get_packed_size
+                     (const Training__V1__GetEnrolmentRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_enrolment_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_enrolment_request__pack
+                     (const Training__V1__GetEnrolmentRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_enrolment_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_enrolment_request__pack_to_buffer
+                     (const Training__V1__GetEnrolmentRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_enrolment_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetEnrolmentRequest *
+       training__v1__get_enrolment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetEnrolmentRequest *)
+     protobuf_c_message_unpack (&training__v1__get_enrolment_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_enrolment_request__free_unpacked
+                     (Training__V1__GetEnrolmentRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_enrolment_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_enrolment_response__init
+                     (Training__V1__GetEnrolmentResponse         *message)
+{
+  static const Training__V1__GetEnrolmentResponse init_value = TRAINING__V1__GET_ENROLMENT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_enrolment_response__get_packed_size
+                     (const Training__V1__GetEnrolmentResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__get_enrolment_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_enrolment_response__pack
+                     (const Training__V1__GetEnrolmentResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_enrolment_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_enrolment_response__pack_to_buffer
+                     (const Training__V1__GetEnrolmentResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_enrolment_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetEnrolmentResponse *
+       training__v1__get_enrolment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetEnrolmentResponse *)
+     protobuf_c_message_unpack (&training__v1__get_enrolment_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_enrolment_response__free_unpacked
+                     (Training__V1__GetEnrolmentResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_enrolment_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_agent_schedule_request__init
+                     (Training__V1__GetAgentScheduleRequest         *message)
+{
+  static const Training__V1__GetAgentScheduleRequest init_value = TRAINING__V1__GET_AGENT_SCHEDULE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_agent_schedule_request__get_packed_size
+                     (const Training__V1__GetAgentScheduleRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_schedule_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_agent_schedule_request__pack
+                     (const Training__V1__GetAgentScheduleRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_schedule_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_agent_schedule_request__pack_to_buffer
+                     (const Training__V1__GetAgentScheduleRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_agent_schedule_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetAgentScheduleRequest *
+       training__v1__get_agent_schedule_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetAgentScheduleRequest *)
+     protobuf_c_message_unpack (&training__v1__get_agent_schedule_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_agent_schedule_request__free_unpacked
+                     (Training__V1__GetAgentScheduleRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_agent_schedule_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_team_schedule_request__init
+                     (Training__V1__GetTeamScheduleRequest         *message)
+{
+  static const Training__V1__GetTeamScheduleRequest init_value = TRAINING__V1__GET_TEAM_SCHEDULE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_team_schedule_request__get_packed_size
+                     (const Training__V1__GetTeamScheduleRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_team_schedule_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_team_schedule_request__pack
+                     (const Training__V1__GetTeamScheduleRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_team_schedule_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_team_schedule_request__pack_to_buffer
+                     (const Training__V1__GetTeamScheduleRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_team_schedule_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetTeamScheduleRequest *
+       training__v1__get_team_schedule_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetTeamScheduleRequest *)
+     protobuf_c_message_unpack (&training__v1__get_team_schedule_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_team_schedule_request__free_unpacked
+                     (Training__V1__GetTeamScheduleRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_team_schedule_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__schedule_response__init
+                     (Training__V1__ScheduleResponse         *message)
+{
+  static const Training__V1__ScheduleResponse init_value = TRAINING__V1__SCHEDULE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__schedule_response__get_packed_size
+                     (const Training__V1__ScheduleResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__schedule_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__schedule_response__pack
+                     (const Training__V1__ScheduleResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__schedule_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__schedule_response__pack_to_buffer
+                     (const Training__V1__ScheduleResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__schedule_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ScheduleResponse *
+       training__v1__schedule_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ScheduleResponse *)
+     protobuf_c_message_unpack (&training__v1__schedule_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__schedule_response__free_unpacked
+                     (Training__V1__ScheduleResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__schedule_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_session_schedule_request__init
+                     (Training__V1__GetSessionScheduleRequest         *message)
+{
+  static const Training__V1__GetSessionScheduleRequest init_value = TRAINING__V1__GET_SESSION_SCHEDULE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_session_schedule_request__get_packed_size
+                     (const Training__V1__GetSessionScheduleRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_session_schedule_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_session_schedule_request__pack
+                     (const Training__V1__GetSessionScheduleRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_session_schedule_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_session_schedule_request__pack_to_buffer
+                     (const Training__V1__GetSessionScheduleRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_session_schedule_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetSessionScheduleRequest *
+       training__v1__get_session_schedule_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetSessionScheduleRequest *)
+     protobuf_c_message_unpack (&training__v1__get_session_schedule_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_session_schedule_request__free_unpacked
+                     (Training__V1__GetSessionScheduleRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_session_schedule_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_session_schedule_response__init
+                     (Training__V1__GetSessionScheduleResponse         *message)
+{
+  static const Training__V1__GetSessionScheduleResponse init_value = TRAINING__V1__GET_SESSION_SCHEDULE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_session_schedule_response__get_packed_size
+                     (const Training__V1__GetSessionScheduleResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__get_session_schedule_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_session_schedule_response__pack
+                     (const Training__V1__GetSessionScheduleResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_session_schedule_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_session_schedule_response__pack_to_buffer
+                     (const Training__V1__GetSessionScheduleResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_session_schedule_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetSessionScheduleResponse *
+       training__v1__get_session_schedule_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetSessionScheduleResponse *)
+     protobuf_c_message_unpack (&training__v1__get_session_schedule_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_session_schedule_response__free_unpacked
+                     (Training__V1__GetSessionScheduleResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_session_schedule_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__sign_up_request__init
+                     (Training__V1__SignUpRequest         *message)
+{
+  static const Training__V1__SignUpRequest init_value = TRAINING__V1__SIGN_UP_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__sign_up_request__get_packed_size
+                     (const Training__V1__SignUpRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__sign_up_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__sign_up_request__pack
+                     (const Training__V1__SignUpRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__sign_up_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__sign_up_request__pack_to_buffer
+                     (const Training__V1__SignUpRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__sign_up_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__SignUpRequest *
+       training__v1__sign_up_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__SignUpRequest *)
+     protobuf_c_message_unpack (&training__v1__sign_up_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__sign_up_request__free_unpacked
+                     (Training__V1__SignUpRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__sign_up_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__sign_up_response__init
+                     (Training__V1__SignUpResponse         *message)
+{
+  static const Training__V1__SignUpResponse init_value = TRAINING__V1__SIGN_UP_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__sign_up_response__get_packed_size
+                     (const Training__V1__SignUpResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__sign_up_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__sign_up_response__pack
+                     (const Training__V1__SignUpResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__sign_up_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__sign_up_response__pack_to_buffer
+                     (const Training__V1__SignUpResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__sign_up_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__SignUpResponse *
+       training__v1__sign_up_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__SignUpResponse *)
+     protobuf_c_message_unpack (&training__v1__sign_up_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__sign_up_response__free_unpacked
+                     (Training__V1__SignUpResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__sign_up_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__withdraw_request__init
+                     (Training__V1__WithdrawRequest         *message)
+{
+  static const Training__V1__WithdrawRequest init_value = TRAINING__V1__WITHDRAW_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__withdraw_request__get_packed_size
+                     (const Training__V1__WithdrawRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__withdraw_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__withdraw_request__pack
+                     (const Training__V1__WithdrawRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__withdraw_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__withdraw_request__pack_to_buffer
+                     (const Training__V1__WithdrawRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__withdraw_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__WithdrawRequest *
+       training__v1__withdraw_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__WithdrawRequest *)
+     protobuf_c_message_unpack (&training__v1__withdraw_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__withdraw_request__free_unpacked
+                     (Training__V1__WithdrawRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__withdraw_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__withdraw_response__init
+                     (Training__V1__WithdrawResponse         *message)
+{
+  static const Training__V1__WithdrawResponse init_value = TRAINING__V1__WITHDRAW_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__withdraw_response__get_packed_size
+                     (const Training__V1__WithdrawResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__withdraw_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__withdraw_response__pack
+                     (const Training__V1__WithdrawResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__withdraw_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__withdraw_response__pack_to_buffer
+                     (const Training__V1__WithdrawResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__withdraw_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__WithdrawResponse *
+       training__v1__withdraw_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__WithdrawResponse *)
+     protobuf_c_message_unpack (&training__v1__withdraw_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__withdraw_response__free_unpacked
+                     (Training__V1__WithdrawResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__withdraw_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__cancel_session_request__init
+                     (Training__V1__CancelSessionRequest         *message)
+{
+  static const Training__V1__CancelSessionRequest init_value = TRAINING__V1__CANCEL_SESSION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__cancel_session_request__get_packed_size
+                     (const Training__V1__CancelSessionRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__cancel_session_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__cancel_session_request__pack
+                     (const Training__V1__CancelSessionRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__cancel_session_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__cancel_session_request__pack_to_buffer
+                     (const Training__V1__CancelSessionRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__cancel_session_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__CancelSessionRequest *
+       training__v1__cancel_session_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__CancelSessionRequest *)
+     protobuf_c_message_unpack (&training__v1__cancel_session_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__cancel_session_request__free_unpacked
+                     (Training__V1__CancelSessionRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__cancel_session_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__move_session_request__init
+                     (Training__V1__MoveSessionRequest         *message)
+{
+  static const Training__V1__MoveSessionRequest init_value = TRAINING__V1__MOVE_SESSION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__move_session_request__get_packed_size
+                     (const Training__V1__MoveSessionRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__move_session_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__move_session_request__pack
+                     (const Training__V1__MoveSessionRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__move_session_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__move_session_request__pack_to_buffer
+                     (const Training__V1__MoveSessionRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__move_session_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__MoveSessionRequest *
+       training__v1__move_session_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__MoveSessionRequest *)
+     protobuf_c_message_unpack (&training__v1__move_session_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__move_session_request__free_unpacked
+                     (Training__V1__MoveSessionRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__move_session_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__session_change_response__init
+                     (Training__V1__SessionChangeResponse         *message)
+{
+  static const Training__V1__SessionChangeResponse init_value = TRAINING__V1__SESSION_CHANGE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__session_change_response__get_packed_size
+                     (const Training__V1__SessionChangeResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__session_change_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__session_change_response__pack
+                     (const Training__V1__SessionChangeResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__session_change_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__session_change_response__pack_to_buffer
+                     (const Training__V1__SessionChangeResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__session_change_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__SessionChangeResponse *
+       training__v1__session_change_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__SessionChangeResponse *)
+     protobuf_c_message_unpack (&training__v1__session_change_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__session_change_response__free_unpacked
+                     (Training__V1__SessionChangeResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__session_change_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__what_if_request__init
+                     (Training__V1__WhatIfRequest         *message)
+{
+  static const Training__V1__WhatIfRequest init_value = TRAINING__V1__WHAT_IF_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__what_if_request__get_packed_size
+                     (const Training__V1__WhatIfRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__what_if_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__what_if_request__pack
+                     (const Training__V1__WhatIfRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__what_if_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__what_if_request__pack_to_buffer
+                     (const Training__V1__WhatIfRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__what_if_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__WhatIfRequest *
+       training__v1__what_if_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__WhatIfRequest *)
+     protobuf_c_message_unpack (&training__v1__what_if_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__what_if_request__free_unpacked
+                     (Training__V1__WhatIfRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__what_if_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__interval_outlook__init
+                     (Training__V1__IntervalOutlook         *message)
+{
+  static const Training__V1__IntervalOutlook init_value = TRAINING__V1__INTERVAL_OUTLOOK__INIT;
+  *message = init_value;
+}
+size_t training__v1__interval_outlook__get_packed_size
+                     (const Training__V1__IntervalOutlook *message)
+{
+  assert(message->base.descriptor == &training__v1__interval_outlook__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__interval_outlook__pack
+                     (const Training__V1__IntervalOutlook *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__interval_outlook__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__interval_outlook__pack_to_buffer
+                     (const Training__V1__IntervalOutlook *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__interval_outlook__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__IntervalOutlook *
+       training__v1__interval_outlook__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__IntervalOutlook *)
+     protobuf_c_message_unpack (&training__v1__interval_outlook__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__interval_outlook__free_unpacked
+                     (Training__V1__IntervalOutlook *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__interval_outlook__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__what_if_response__init
+                     (Training__V1__WhatIfResponse         *message)
+{
+  static const Training__V1__WhatIfResponse init_value = TRAINING__V1__WHAT_IF_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__what_if_response__get_packed_size
+                     (const Training__V1__WhatIfResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__what_if_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__what_if_response__pack
+                     (const Training__V1__WhatIfResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__what_if_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__what_if_response__pack_to_buffer
+                     (const Training__V1__WhatIfResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__what_if_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__WhatIfResponse *
+       training__v1__what_if_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__WhatIfResponse *)
+     protobuf_c_message_unpack (&training__v1__what_if_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__what_if_response__free_unpacked
+                     (Training__V1__WhatIfResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__what_if_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor training__v1__catalogue_course__field_descriptors[14] =
 {
   {
@@ -1803,6 +3063,2097 @@ const ProtobufCMessageDescriptor training__v1__get_monthly_plan_response__descri
   (ProtobufCMessageInit) training__v1__get_monthly_plan_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor training__v1__service_queue__field_descriptors[4] =
+{
+  {
+    "queue_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ServiceQueue, queue_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ServiceQueue, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "service_level_percent",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ServiceQueue, service_level_percent),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "answer_within_seconds",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ServiceQueue, answer_within_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__service_queue__field_indices_by_name[] = {
+  3,   /* field[3] = answer_within_seconds */
+  1,   /* field[1] = name */
+  0,   /* field[0] = queue_id */
+  2,   /* field[2] = service_level_percent */
+};
+static const ProtobufCIntRange training__v1__service_queue__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__service_queue__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ServiceQueue",
+  "ServiceQueue",
+  "Training__V1__ServiceQueue",
+  "training.v1",
+  sizeof(Training__V1__ServiceQueue),
+  4,
+  training__v1__service_queue__field_descriptors,
+  training__v1__service_queue__field_indices_by_name,
+  1,  training__v1__service_queue__number_ranges,
+  (ProtobufCMessageInit) training__v1__service_queue__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__put_queues_request__field_descriptors[1] =
+{
+  {
+    "queues",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__PutQueuesRequest, n_queues),
+    offsetof(Training__V1__PutQueuesRequest, queues),
+    &training__v1__service_queue__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__put_queues_request__field_indices_by_name[] = {
+  0,   /* field[0] = queues */
+};
+static const ProtobufCIntRange training__v1__put_queues_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__put_queues_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PutQueuesRequest",
+  "PutQueuesRequest",
+  "Training__V1__PutQueuesRequest",
+  "training.v1",
+  sizeof(Training__V1__PutQueuesRequest),
+  1,
+  training__v1__put_queues_request__field_descriptors,
+  training__v1__put_queues_request__field_indices_by_name,
+  1,  training__v1__put_queues_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__put_queues_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__agent_shifts__field_descriptors[2] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__AgentShifts, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "shifts",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__AgentShifts, n_shifts),
+    offsetof(Training__V1__AgentShifts, shifts),
+    &training__v1__local_time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__agent_shifts__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  1,   /* field[1] = shifts */
+};
+static const ProtobufCIntRange training__v1__agent_shifts__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__agent_shifts__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.AgentShifts",
+  "AgentShifts",
+  "Training__V1__AgentShifts",
+  "training.v1",
+  sizeof(Training__V1__AgentShifts),
+  2,
+  training__v1__agent_shifts__field_descriptors,
+  training__v1__agent_shifts__field_indices_by_name,
+  1,  training__v1__agent_shifts__number_ranges,
+  (ProtobufCMessageInit) training__v1__agent_shifts__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__put_shifts_request__field_descriptors[2] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PutShiftsRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agents",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__PutShiftsRequest, n_agents),
+    offsetof(Training__V1__PutShiftsRequest, agents),
+    &training__v1__agent_shifts__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__put_shifts_request__field_indices_by_name[] = {
+  1,   /* field[1] = agents */
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__put_shifts_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__put_shifts_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PutShiftsRequest",
+  "PutShiftsRequest",
+  "Training__V1__PutShiftsRequest",
+  "training.v1",
+  sizeof(Training__V1__PutShiftsRequest),
+  2,
+  training__v1__put_shifts_request__field_descriptors,
+  training__v1__put_shifts_request__field_indices_by_name,
+  1,  training__v1__put_shifts_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__put_shifts_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__interval_forecast__field_descriptors[5] =
+{
+  {
+    "queue_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalForecast, queue_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalForecast, start),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "expected_contacts",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalForecast, expected_contacts),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "average_handle_seconds",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalForecast, average_handle_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "shrinkage",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalForecast, shrinkage),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__interval_forecast__field_indices_by_name[] = {
+  3,   /* field[3] = average_handle_seconds */
+  2,   /* field[2] = expected_contacts */
+  0,   /* field[0] = queue_id */
+  4,   /* field[4] = shrinkage */
+  1,   /* field[1] = start */
+};
+static const ProtobufCIntRange training__v1__interval_forecast__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__interval_forecast__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.IntervalForecast",
+  "IntervalForecast",
+  "Training__V1__IntervalForecast",
+  "training.v1",
+  sizeof(Training__V1__IntervalForecast),
+  5,
+  training__v1__interval_forecast__field_descriptors,
+  training__v1__interval_forecast__field_indices_by_name,
+  1,  training__v1__interval_forecast__number_ranges,
+  (ProtobufCMessageInit) training__v1__interval_forecast__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__put_forecasts_request__field_descriptors[2] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PutForecastsRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "forecasts",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__PutForecastsRequest, n_forecasts),
+    offsetof(Training__V1__PutForecastsRequest, forecasts),
+    &training__v1__interval_forecast__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__put_forecasts_request__field_indices_by_name[] = {
+  1,   /* field[1] = forecasts */
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__put_forecasts_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__put_forecasts_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PutForecastsRequest",
+  "PutForecastsRequest",
+  "Training__V1__PutForecastsRequest",
+  "training.v1",
+  sizeof(Training__V1__PutForecastsRequest),
+  2,
+  training__v1__put_forecasts_request__field_descriptors,
+  training__v1__put_forecasts_request__field_indices_by_name,
+  1,  training__v1__put_forecasts_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__put_forecasts_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__enrolment__field_descriptors[11] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "course_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, course_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, start),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "end",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, end),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "trainer_id",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, trainer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "room_id",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, room_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "requirement",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, requirement),
+    &training__v1__attendance_requirement__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "with_own_team_leader",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, with_own_team_leader),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "placed_at_unix_ms",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, placed_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__enrolment__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  2,   /* field[2] = course_id */
+  5,   /* field[5] = end */
+  10,   /* field[10] = placed_at_unix_ms */
+  8,   /* field[8] = requirement */
+  7,   /* field[7] = room_id */
+  3,   /* field[3] = session_id */
+  4,   /* field[4] = start */
+  1,   /* field[1] = team_id */
+  6,   /* field[6] = trainer_id */
+  9,   /* field[9] = with_own_team_leader */
+};
+static const ProtobufCIntRange training__v1__enrolment__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 11 }
+};
+const ProtobufCMessageDescriptor training__v1__enrolment__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.Enrolment",
+  "Enrolment",
+  "Training__V1__Enrolment",
+  "training.v1",
+  sizeof(Training__V1__Enrolment),
+  11,
+  training__v1__enrolment__field_descriptors,
+  training__v1__enrolment__field_indices_by_name,
+  1,  training__v1__enrolment__number_ranges,
+  (ProtobufCMessageInit) training__v1__enrolment__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__unplaced_enrolment__field_descriptors[4] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__UnplacedEnrolment, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__UnplacedEnrolment, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "course_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__UnplacedEnrolment, course_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__UnplacedEnrolment, reason),
+    &training__v1__unplaced_reason__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__unplaced_enrolment__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  2,   /* field[2] = course_id */
+  3,   /* field[3] = reason */
+  1,   /* field[1] = team_id */
+};
+static const ProtobufCIntRange training__v1__unplaced_enrolment__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__unplaced_enrolment__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.UnplacedEnrolment",
+  "UnplacedEnrolment",
+  "Training__V1__UnplacedEnrolment",
+  "training.v1",
+  sizeof(Training__V1__UnplacedEnrolment),
+  4,
+  training__v1__unplaced_enrolment__field_descriptors,
+  training__v1__unplaced_enrolment__field_indices_by_name,
+  1,  training__v1__unplaced_enrolment__number_ranges,
+  (ProtobufCMessageInit) training__v1__unplaced_enrolment__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__waiting_entry__field_descriptors[5] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WaitingEntry, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WaitingEntry, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "course_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WaitingEntry, course_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "position",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WaitingEntry, position),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "signed_up_at_unix_ms",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WaitingEntry, signed_up_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__waiting_entry__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  2,   /* field[2] = course_id */
+  3,   /* field[3] = position */
+  1,   /* field[1] = session_id */
+  4,   /* field[4] = signed_up_at_unix_ms */
+};
+static const ProtobufCIntRange training__v1__waiting_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__waiting_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.WaitingEntry",
+  "WaitingEntry",
+  "Training__V1__WaitingEntry",
+  "training.v1",
+  sizeof(Training__V1__WaitingEntry),
+  5,
+  training__v1__waiting_entry__field_descriptors,
+  training__v1__waiting_entry__field_indices_by_name,
+  1,  training__v1__waiting_entry__number_ranges,
+  (ProtobufCMessageInit) training__v1__waiting_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__enrolment_summary__field_descriptors[13] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EnrolmentSummary, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "basis",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EnrolmentSummary, basis),
+    &training__v1__enrolment_basis__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tiers_from",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EnrolmentSummary, tiers_from),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "bound",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EnrolmentSummary, bound),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "placed_bound",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EnrolmentSummary, placed_bound),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "placed_voluntary",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EnrolmentSummary, placed_voluntary),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "waiting",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EnrolmentSummary, waiting),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unplaced",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EnrolmentSummary, unplaced),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kept",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EnrolmentSummary, kept),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "newly_placed",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EnrolmentSummary, newly_placed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "dropped",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EnrolmentSummary, dropped),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "standing_changes",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EnrolmentSummary, standing_changes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "built_at_unix_ms",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__EnrolmentSummary, built_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__enrolment_summary__field_indices_by_name[] = {
+  1,   /* field[1] = basis */
+  3,   /* field[3] = bound */
+  12,   /* field[12] = built_at_unix_ms */
+  10,   /* field[10] = dropped */
+  8,   /* field[8] = kept */
+  0,   /* field[0] = month */
+  9,   /* field[9] = newly_placed */
+  4,   /* field[4] = placed_bound */
+  5,   /* field[5] = placed_voluntary */
+  11,   /* field[11] = standing_changes */
+  2,   /* field[2] = tiers_from */
+  7,   /* field[7] = unplaced */
+  6,   /* field[6] = waiting */
+};
+static const ProtobufCIntRange training__v1__enrolment_summary__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 13 }
+};
+const ProtobufCMessageDescriptor training__v1__enrolment_summary__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.EnrolmentSummary",
+  "EnrolmentSummary",
+  "Training__V1__EnrolmentSummary",
+  "training.v1",
+  sizeof(Training__V1__EnrolmentSummary),
+  13,
+  training__v1__enrolment_summary__field_descriptors,
+  training__v1__enrolment_summary__field_indices_by_name,
+  1,  training__v1__enrolment_summary__number_ranges,
+  (ProtobufCMessageInit) training__v1__enrolment_summary__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__build_enrolment_request__field_descriptors[1] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__BuildEnrolmentRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__build_enrolment_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__build_enrolment_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__build_enrolment_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.BuildEnrolmentRequest",
+  "BuildEnrolmentRequest",
+  "Training__V1__BuildEnrolmentRequest",
+  "training.v1",
+  sizeof(Training__V1__BuildEnrolmentRequest),
+  1,
+  training__v1__build_enrolment_request__field_descriptors,
+  training__v1__build_enrolment_request__field_indices_by_name,
+  1,  training__v1__build_enrolment_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__build_enrolment_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_enrolment_request__field_descriptors[1] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetEnrolmentRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_enrolment_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__get_enrolment_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__get_enrolment_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetEnrolmentRequest",
+  "GetEnrolmentRequest",
+  "Training__V1__GetEnrolmentRequest",
+  "training.v1",
+  sizeof(Training__V1__GetEnrolmentRequest),
+  1,
+  training__v1__get_enrolment_request__field_descriptors,
+  training__v1__get_enrolment_request__field_indices_by_name,
+  1,  training__v1__get_enrolment_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_enrolment_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_enrolment_response__field_descriptors[2] =
+{
+  {
+    "summary",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetEnrolmentResponse, summary),
+    &training__v1__enrolment_summary__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unplaced",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__GetEnrolmentResponse, n_unplaced),
+    offsetof(Training__V1__GetEnrolmentResponse, unplaced),
+    &training__v1__unplaced_enrolment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_enrolment_response__field_indices_by_name[] = {
+  0,   /* field[0] = summary */
+  1,   /* field[1] = unplaced */
+};
+static const ProtobufCIntRange training__v1__get_enrolment_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__get_enrolment_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetEnrolmentResponse",
+  "GetEnrolmentResponse",
+  "Training__V1__GetEnrolmentResponse",
+  "training.v1",
+  sizeof(Training__V1__GetEnrolmentResponse),
+  2,
+  training__v1__get_enrolment_response__field_descriptors,
+  training__v1__get_enrolment_response__field_indices_by_name,
+  1,  training__v1__get_enrolment_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_enrolment_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_agent_schedule_request__field_descriptors[2] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetAgentScheduleRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetAgentScheduleRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_agent_schedule_request__field_indices_by_name[] = {
+  1,   /* field[1] = agent_id */
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__get_agent_schedule_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__get_agent_schedule_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetAgentScheduleRequest",
+  "GetAgentScheduleRequest",
+  "Training__V1__GetAgentScheduleRequest",
+  "training.v1",
+  sizeof(Training__V1__GetAgentScheduleRequest),
+  2,
+  training__v1__get_agent_schedule_request__field_descriptors,
+  training__v1__get_agent_schedule_request__field_indices_by_name,
+  1,  training__v1__get_agent_schedule_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_agent_schedule_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_team_schedule_request__field_descriptors[2] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetTeamScheduleRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetTeamScheduleRequest, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_team_schedule_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+  1,   /* field[1] = team_id */
+};
+static const ProtobufCIntRange training__v1__get_team_schedule_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__get_team_schedule_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetTeamScheduleRequest",
+  "GetTeamScheduleRequest",
+  "Training__V1__GetTeamScheduleRequest",
+  "training.v1",
+  sizeof(Training__V1__GetTeamScheduleRequest),
+  2,
+  training__v1__get_team_schedule_request__field_descriptors,
+  training__v1__get_team_schedule_request__field_indices_by_name,
+  1,  training__v1__get_team_schedule_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_team_schedule_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__schedule_response__field_descriptors[4] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ScheduleResponse, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "enrolments",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__ScheduleResponse, n_enrolments),
+    offsetof(Training__V1__ScheduleResponse, enrolments),
+    &training__v1__enrolment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unplaced",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__ScheduleResponse, n_unplaced),
+    offsetof(Training__V1__ScheduleResponse, unplaced),
+    &training__v1__unplaced_enrolment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "waiting",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__ScheduleResponse, n_waiting),
+    offsetof(Training__V1__ScheduleResponse, waiting),
+    &training__v1__waiting_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__schedule_response__field_indices_by_name[] = {
+  1,   /* field[1] = enrolments */
+  0,   /* field[0] = month */
+  2,   /* field[2] = unplaced */
+  3,   /* field[3] = waiting */
+};
+static const ProtobufCIntRange training__v1__schedule_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__schedule_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ScheduleResponse",
+  "ScheduleResponse",
+  "Training__V1__ScheduleResponse",
+  "training.v1",
+  sizeof(Training__V1__ScheduleResponse),
+  4,
+  training__v1__schedule_response__field_descriptors,
+  training__v1__schedule_response__field_indices_by_name,
+  1,  training__v1__schedule_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__schedule_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_session_schedule_request__field_descriptors[2] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetSessionScheduleRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetSessionScheduleRequest, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_session_schedule_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+  1,   /* field[1] = session_id */
+};
+static const ProtobufCIntRange training__v1__get_session_schedule_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__get_session_schedule_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetSessionScheduleRequest",
+  "GetSessionScheduleRequest",
+  "Training__V1__GetSessionScheduleRequest",
+  "training.v1",
+  sizeof(Training__V1__GetSessionScheduleRequest),
+  2,
+  training__v1__get_session_schedule_request__field_descriptors,
+  training__v1__get_session_schedule_request__field_indices_by_name,
+  1,  training__v1__get_session_schedule_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_session_schedule_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_session_schedule_response__field_descriptors[6] =
+{
+  {
+    "session",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetSessionScheduleResponse, session),
+    &training__v1__planned_session__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cancelled",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetSessionScheduleResponse, cancelled),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cancel_reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetSessionScheduleResponse, cancel_reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "participants",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__GetSessionScheduleResponse, n_participants),
+    offsetof(Training__V1__GetSessionScheduleResponse, participants),
+    &training__v1__enrolment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "waiting",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__GetSessionScheduleResponse, n_waiting),
+    offsetof(Training__V1__GetSessionScheduleResponse, waiting),
+    &training__v1__waiting_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "seats_free",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetSessionScheduleResponse, seats_free),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_session_schedule_response__field_indices_by_name[] = {
+  2,   /* field[2] = cancel_reason */
+  1,   /* field[1] = cancelled */
+  3,   /* field[3] = participants */
+  5,   /* field[5] = seats_free */
+  0,   /* field[0] = session */
+  4,   /* field[4] = waiting */
+};
+static const ProtobufCIntRange training__v1__get_session_schedule_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor training__v1__get_session_schedule_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetSessionScheduleResponse",
+  "GetSessionScheduleResponse",
+  "Training__V1__GetSessionScheduleResponse",
+  "training.v1",
+  sizeof(Training__V1__GetSessionScheduleResponse),
+  6,
+  training__v1__get_session_schedule_response__field_descriptors,
+  training__v1__get_session_schedule_response__field_indices_by_name,
+  1,  training__v1__get_session_schedule_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_session_schedule_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__sign_up_request__field_descriptors[3] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SignUpRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SignUpRequest, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SignUpRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__sign_up_request__field_indices_by_name[] = {
+  2,   /* field[2] = agent_id */
+  0,   /* field[0] = month */
+  1,   /* field[1] = session_id */
+};
+static const ProtobufCIntRange training__v1__sign_up_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__sign_up_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.SignUpRequest",
+  "SignUpRequest",
+  "Training__V1__SignUpRequest",
+  "training.v1",
+  sizeof(Training__V1__SignUpRequest),
+  3,
+  training__v1__sign_up_request__field_descriptors,
+  training__v1__sign_up_request__field_indices_by_name,
+  1,  training__v1__sign_up_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__sign_up_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__sign_up_response__field_descriptors[2] =
+{
+  {
+    "outcome",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SignUpResponse, outcome),
+    &training__v1__sign_up_outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "waiting_position",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SignUpResponse, waiting_position),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__sign_up_response__field_indices_by_name[] = {
+  0,   /* field[0] = outcome */
+  1,   /* field[1] = waiting_position */
+};
+static const ProtobufCIntRange training__v1__sign_up_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__sign_up_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.SignUpResponse",
+  "SignUpResponse",
+  "Training__V1__SignUpResponse",
+  "training.v1",
+  sizeof(Training__V1__SignUpResponse),
+  2,
+  training__v1__sign_up_response__field_descriptors,
+  training__v1__sign_up_response__field_indices_by_name,
+  1,  training__v1__sign_up_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__sign_up_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__withdraw_request__field_descriptors[3] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WithdrawRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WithdrawRequest, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WithdrawRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__withdraw_request__field_indices_by_name[] = {
+  2,   /* field[2] = agent_id */
+  0,   /* field[0] = month */
+  1,   /* field[1] = session_id */
+};
+static const ProtobufCIntRange training__v1__withdraw_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__withdraw_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.WithdrawRequest",
+  "WithdrawRequest",
+  "Training__V1__WithdrawRequest",
+  "training.v1",
+  sizeof(Training__V1__WithdrawRequest),
+  3,
+  training__v1__withdraw_request__field_descriptors,
+  training__v1__withdraw_request__field_indices_by_name,
+  1,  training__v1__withdraw_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__withdraw_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__withdraw_response__field_descriptors[2] =
+{
+  {
+    "was_waiting",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WithdrawResponse, was_waiting),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "promoted_agent_ids",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__WithdrawResponse, n_promoted_agent_ids),
+    offsetof(Training__V1__WithdrawResponse, promoted_agent_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__withdraw_response__field_indices_by_name[] = {
+  1,   /* field[1] = promoted_agent_ids */
+  0,   /* field[0] = was_waiting */
+};
+static const ProtobufCIntRange training__v1__withdraw_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__withdraw_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.WithdrawResponse",
+  "WithdrawResponse",
+  "Training__V1__WithdrawResponse",
+  "training.v1",
+  sizeof(Training__V1__WithdrawResponse),
+  2,
+  training__v1__withdraw_response__field_descriptors,
+  training__v1__withdraw_response__field_indices_by_name,
+  1,  training__v1__withdraw_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__withdraw_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__cancel_session_request__field_descriptors[3] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CancelSessionRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CancelSessionRequest, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CancelSessionRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__cancel_session_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+  2,   /* field[2] = reason */
+  1,   /* field[1] = session_id */
+};
+static const ProtobufCIntRange training__v1__cancel_session_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__cancel_session_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.CancelSessionRequest",
+  "CancelSessionRequest",
+  "Training__V1__CancelSessionRequest",
+  "training.v1",
+  sizeof(Training__V1__CancelSessionRequest),
+  3,
+  training__v1__cancel_session_request__field_descriptors,
+  training__v1__cancel_session_request__field_indices_by_name,
+  1,  training__v1__cancel_session_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__cancel_session_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__move_session_request__field_descriptors[4] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__MoveSessionRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__MoveSessionRequest, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__MoveSessionRequest, start),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "end",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__MoveSessionRequest, end),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__move_session_request__field_indices_by_name[] = {
+  3,   /* field[3] = end */
+  0,   /* field[0] = month */
+  1,   /* field[1] = session_id */
+  2,   /* field[2] = start */
+};
+static const ProtobufCIntRange training__v1__move_session_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__move_session_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.MoveSessionRequest",
+  "MoveSessionRequest",
+  "Training__V1__MoveSessionRequest",
+  "training.v1",
+  sizeof(Training__V1__MoveSessionRequest),
+  4,
+  training__v1__move_session_request__field_descriptors,
+  training__v1__move_session_request__field_indices_by_name,
+  1,  training__v1__move_session_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__move_session_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__session_change_response__field_descriptors[4] =
+{
+  {
+    "summary",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SessionChangeResponse, summary),
+    &training__v1__enrolment_summary__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kept_agent_ids",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__SessionChangeResponse, n_kept_agent_ids),
+    offsetof(Training__V1__SessionChangeResponse, kept_agent_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "replaced_agent_ids",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__SessionChangeResponse, n_replaced_agent_ids),
+    offsetof(Training__V1__SessionChangeResponse, replaced_agent_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unplaced_agent_ids",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__SessionChangeResponse, n_unplaced_agent_ids),
+    offsetof(Training__V1__SessionChangeResponse, unplaced_agent_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__session_change_response__field_indices_by_name[] = {
+  1,   /* field[1] = kept_agent_ids */
+  2,   /* field[2] = replaced_agent_ids */
+  0,   /* field[0] = summary */
+  3,   /* field[3] = unplaced_agent_ids */
+};
+static const ProtobufCIntRange training__v1__session_change_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__session_change_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.SessionChangeResponse",
+  "SessionChangeResponse",
+  "Training__V1__SessionChangeResponse",
+  "training.v1",
+  sizeof(Training__V1__SessionChangeResponse),
+  4,
+  training__v1__session_change_response__field_descriptors,
+  training__v1__session_change_response__field_indices_by_name,
+  1,  training__v1__session_change_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__session_change_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__what_if_request__field_descriptors[5] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WhatIfRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WhatIfRequest, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WhatIfRequest, start),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "end",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WhatIfRequest, end),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_ids",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__WhatIfRequest, n_agent_ids),
+    offsetof(Training__V1__WhatIfRequest, agent_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__what_if_request__field_indices_by_name[] = {
+  4,   /* field[4] = agent_ids */
+  3,   /* field[3] = end */
+  0,   /* field[0] = month */
+  1,   /* field[1] = session_id */
+  2,   /* field[2] = start */
+};
+static const ProtobufCIntRange training__v1__what_if_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__what_if_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.WhatIfRequest",
+  "WhatIfRequest",
+  "Training__V1__WhatIfRequest",
+  "training.v1",
+  sizeof(Training__V1__WhatIfRequest),
+  5,
+  training__v1__what_if_request__field_descriptors,
+  training__v1__what_if_request__field_indices_by_name,
+  1,  training__v1__what_if_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__what_if_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__interval_outlook__field_descriptors[10] =
+{
+  {
+    "interval_start",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalOutlook, interval_start),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "queue_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalOutlook, queue_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "on_floor",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalOutlook, on_floor),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "required",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalOutlook, required),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "service_level",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_DOUBLE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalOutlook, service_level),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalOutlook, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "on_shift",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalOutlook, on_shift),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "in_training",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalOutlook, in_training),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "allowed_in_training",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalOutlook, allowed_in_training),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "keeps_coverage",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__IntervalOutlook, keeps_coverage),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__interval_outlook__field_indices_by_name[] = {
+  8,   /* field[8] = allowed_in_training */
+  7,   /* field[7] = in_training */
+  0,   /* field[0] = interval_start */
+  9,   /* field[9] = keeps_coverage */
+  2,   /* field[2] = on_floor */
+  6,   /* field[6] = on_shift */
+  1,   /* field[1] = queue_id */
+  3,   /* field[3] = required */
+  4,   /* field[4] = service_level */
+  5,   /* field[5] = team_id */
+};
+static const ProtobufCIntRange training__v1__interval_outlook__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor training__v1__interval_outlook__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.IntervalOutlook",
+  "IntervalOutlook",
+  "Training__V1__IntervalOutlook",
+  "training.v1",
+  sizeof(Training__V1__IntervalOutlook),
+  10,
+  training__v1__interval_outlook__field_descriptors,
+  training__v1__interval_outlook__field_indices_by_name,
+  1,  training__v1__interval_outlook__number_ranges,
+  (ProtobufCMessageInit) training__v1__interval_outlook__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__what_if_response__field_descriptors[2] =
+{
+  {
+    "keeps_coverage",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__WhatIfResponse, keeps_coverage),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "intervals",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__WhatIfResponse, n_intervals),
+    offsetof(Training__V1__WhatIfResponse, intervals),
+    &training__v1__interval_outlook__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__what_if_response__field_indices_by_name[] = {
+  1,   /* field[1] = intervals */
+  0,   /* field[0] = keeps_coverage */
+};
+static const ProtobufCIntRange training__v1__what_if_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__what_if_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.WhatIfResponse",
+  "WhatIfResponse",
+  "Training__V1__WhatIfResponse",
+  "training.v1",
+  sizeof(Training__V1__WhatIfResponse),
+  2,
+  training__v1__what_if_response__field_descriptors,
+  training__v1__what_if_response__field_indices_by_name,
+  1,  training__v1__what_if_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__what_if_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue training__v1__course_kind__enum_values_by_number[12] =
 {
   { "COURSE_KIND_UNSPECIFIED", "TRAINING__V1__COURSE_KIND__COURSE_KIND_UNSPECIFIED", 0 },
@@ -1955,7 +5306,137 @@ const ProtobufCEnumDescriptor training__v1__monthly_plan_state__descriptor =
   training__v1__monthly_plan_state__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor training__v1__training_scheduling__method_descriptors[7] =
+static const ProtobufCEnumValue training__v1__enrolment_basis__enum_values_by_number[3] =
+{
+  { "ENROLMENT_BASIS_UNSPECIFIED", "TRAINING__V1__ENROLMENT_BASIS__ENROLMENT_BASIS_UNSPECIFIED", 0 },
+  { "ENROLMENT_BASIS_PROVISIONAL", "TRAINING__V1__ENROLMENT_BASIS__ENROLMENT_BASIS_PROVISIONAL", 1 },
+  { "ENROLMENT_BASIS_CONFIRMED", "TRAINING__V1__ENROLMENT_BASIS__ENROLMENT_BASIS_CONFIRMED", 2 },
+};
+static const ProtobufCIntRange training__v1__enrolment_basis__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex training__v1__enrolment_basis__enum_values_by_name[3] =
+{
+  { "ENROLMENT_BASIS_CONFIRMED", 2 },
+  { "ENROLMENT_BASIS_PROVISIONAL", 1 },
+  { "ENROLMENT_BASIS_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__enrolment_basis__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.EnrolmentBasis",
+  "EnrolmentBasis",
+  "Training__V1__EnrolmentBasis",
+  "training.v1",
+  3,
+  training__v1__enrolment_basis__enum_values_by_number,
+  3,
+  training__v1__enrolment_basis__enum_values_by_name,
+  1,
+  training__v1__enrolment_basis__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__attendance_requirement__enum_values_by_number[3] =
+{
+  { "ATTENDANCE_REQUIREMENT_UNSPECIFIED", "TRAINING__V1__ATTENDANCE_REQUIREMENT__ATTENDANCE_REQUIREMENT_UNSPECIFIED", 0 },
+  { "ATTENDANCE_REQUIRED", "TRAINING__V1__ATTENDANCE_REQUIREMENT__ATTENDANCE_REQUIRED", 1 },
+  { "ATTENDANCE_VOLUNTARY", "TRAINING__V1__ATTENDANCE_REQUIREMENT__ATTENDANCE_VOLUNTARY", 2 },
+};
+static const ProtobufCIntRange training__v1__attendance_requirement__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex training__v1__attendance_requirement__enum_values_by_name[3] =
+{
+  { "ATTENDANCE_REQUIRED", 1 },
+  { "ATTENDANCE_REQUIREMENT_UNSPECIFIED", 0 },
+  { "ATTENDANCE_VOLUNTARY", 2 },
+};
+const ProtobufCEnumDescriptor training__v1__attendance_requirement__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.AttendanceRequirement",
+  "AttendanceRequirement",
+  "Training__V1__AttendanceRequirement",
+  "training.v1",
+  3,
+  training__v1__attendance_requirement__enum_values_by_number,
+  3,
+  training__v1__attendance_requirement__enum_values_by_name,
+  1,
+  training__v1__attendance_requirement__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__unplaced_reason__enum_values_by_number[6] =
+{
+  { "UNPLACED_REASON_UNSPECIFIED", "TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_UNSPECIFIED", 0 },
+  { "UNPLACED_REASON_NO_SESSION_SCHEDULED", "TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_NO_SESSION_SCHEDULED", 1 },
+  { "UNPLACED_REASON_NO_SESSION_WITHIN_SHIFTS", "TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_NO_SESSION_WITHIN_SHIFTS", 2 },
+  { "UNPLACED_REASON_CLASHES_WITH_OTHER_TRAINING", "TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_CLASHES_WITH_OTHER_TRAINING", 3 },
+  { "UNPLACED_REASON_NO_SEAT", "TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_NO_SEAT", 4 },
+  { "UNPLACED_REASON_COVERAGE", "TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_COVERAGE", 5 },
+};
+static const ProtobufCIntRange training__v1__unplaced_reason__value_ranges[] = {
+{0, 0},{0, 6}
+};
+static const ProtobufCEnumValueIndex training__v1__unplaced_reason__enum_values_by_name[6] =
+{
+  { "UNPLACED_REASON_CLASHES_WITH_OTHER_TRAINING", 3 },
+  { "UNPLACED_REASON_COVERAGE", 5 },
+  { "UNPLACED_REASON_NO_SEAT", 4 },
+  { "UNPLACED_REASON_NO_SESSION_SCHEDULED", 1 },
+  { "UNPLACED_REASON_NO_SESSION_WITHIN_SHIFTS", 2 },
+  { "UNPLACED_REASON_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__unplaced_reason__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.UnplacedReason",
+  "UnplacedReason",
+  "Training__V1__UnplacedReason",
+  "training.v1",
+  6,
+  training__v1__unplaced_reason__enum_values_by_number,
+  6,
+  training__v1__unplaced_reason__enum_values_by_name,
+  1,
+  training__v1__unplaced_reason__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__sign_up_outcome__enum_values_by_number[5] =
+{
+  { "SIGN_UP_OUTCOME_UNSPECIFIED", "TRAINING__V1__SIGN_UP_OUTCOME__SIGN_UP_OUTCOME_UNSPECIFIED", 0 },
+  { "SIGN_UP_ENROLLED", "TRAINING__V1__SIGN_UP_OUTCOME__SIGN_UP_ENROLLED", 1 },
+  { "SIGN_UP_WAITING", "TRAINING__V1__SIGN_UP_OUTCOME__SIGN_UP_WAITING", 2 },
+  { "SIGN_UP_ALREADY_ENROLLED", "TRAINING__V1__SIGN_UP_OUTCOME__SIGN_UP_ALREADY_ENROLLED", 3 },
+  { "SIGN_UP_ALREADY_WAITING", "TRAINING__V1__SIGN_UP_OUTCOME__SIGN_UP_ALREADY_WAITING", 4 },
+};
+static const ProtobufCIntRange training__v1__sign_up_outcome__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex training__v1__sign_up_outcome__enum_values_by_name[5] =
+{
+  { "SIGN_UP_ALREADY_ENROLLED", 3 },
+  { "SIGN_UP_ALREADY_WAITING", 4 },
+  { "SIGN_UP_ENROLLED", 1 },
+  { "SIGN_UP_OUTCOME_UNSPECIFIED", 0 },
+  { "SIGN_UP_WAITING", 2 },
+};
+const ProtobufCEnumDescriptor training__v1__sign_up_outcome__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.SignUpOutcome",
+  "SignUpOutcome",
+  "Training__V1__SignUpOutcome",
+  "training.v1",
+  5,
+  training__v1__sign_up_outcome__enum_values_by_number,
+  5,
+  training__v1__sign_up_outcome__enum_values_by_name,
+  1,
+  training__v1__sign_up_outcome__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor training__v1__training_scheduling__method_descriptors[20] =
 {
   { "PutCourses", &training__v1__put_courses_request__descriptor, &training__v1__batch_response__descriptor },
   { "PutTrainers", &training__v1__put_trainers_request__descriptor, &training__v1__batch_response__descriptor },
@@ -1964,15 +5445,41 @@ static const ProtobufCMethodDescriptor training__v1__training_scheduling__method
   { "DraftSessions", &training__v1__draft_sessions_request__descriptor, &training__v1__draft_sessions_response__descriptor },
   { "PublishMonthlyPlan", &training__v1__publish_monthly_plan_request__descriptor, &training__v1__publish_monthly_plan_response__descriptor },
   { "GetMonthlyPlan", &training__v1__get_monthly_plan_request__descriptor, &training__v1__get_monthly_plan_response__descriptor },
+  { "PutQueues", &training__v1__put_queues_request__descriptor, &training__v1__batch_response__descriptor },
+  { "PutShifts", &training__v1__put_shifts_request__descriptor, &training__v1__batch_response__descriptor },
+  { "PutForecasts", &training__v1__put_forecasts_request__descriptor, &training__v1__batch_response__descriptor },
+  { "BuildEnrolment", &training__v1__build_enrolment_request__descriptor, &training__v1__enrolment_summary__descriptor },
+  { "GetEnrolment", &training__v1__get_enrolment_request__descriptor, &training__v1__get_enrolment_response__descriptor },
+  { "GetAgentSchedule", &training__v1__get_agent_schedule_request__descriptor, &training__v1__schedule_response__descriptor },
+  { "GetTeamSchedule", &training__v1__get_team_schedule_request__descriptor, &training__v1__schedule_response__descriptor },
+  { "GetSessionSchedule", &training__v1__get_session_schedule_request__descriptor, &training__v1__get_session_schedule_response__descriptor },
+  { "SignUp", &training__v1__sign_up_request__descriptor, &training__v1__sign_up_response__descriptor },
+  { "Withdraw", &training__v1__withdraw_request__descriptor, &training__v1__withdraw_response__descriptor },
+  { "CancelSession", &training__v1__cancel_session_request__descriptor, &training__v1__session_change_response__descriptor },
+  { "MoveSession", &training__v1__move_session_request__descriptor, &training__v1__session_change_response__descriptor },
+  { "WhatIf", &training__v1__what_if_request__descriptor, &training__v1__what_if_response__descriptor },
 };
 const unsigned training__v1__training_scheduling__method_indices_by_name[] = {
   3,        /* ApproveCourseware */
+  10,        /* BuildEnrolment */
+  17,        /* CancelSession */
   4,        /* DraftSessions */
+  12,        /* GetAgentSchedule */
+  11,        /* GetEnrolment */
   6,        /* GetMonthlyPlan */
+  14,        /* GetSessionSchedule */
+  13,        /* GetTeamSchedule */
+  18,        /* MoveSession */
   5,        /* PublishMonthlyPlan */
   0,        /* PutCourses */
+  9,        /* PutForecasts */
+  7,        /* PutQueues */
   2,        /* PutRooms */
-  1         /* PutTrainers */
+  8,        /* PutShifts */
+  1,        /* PutTrainers */
+  15,        /* SignUp */
+  19,        /* WhatIf */
+  16         /* Withdraw */
 };
 const ProtobufCServiceDescriptor training__v1__training_scheduling__descriptor =
 {
@@ -1981,7 +5488,7 @@ const ProtobufCServiceDescriptor training__v1__training_scheduling__descriptor =
   "TrainingScheduling",
   "Training__V1__TrainingScheduling",
   "training.v1",
-  7,
+  20,
   training__v1__training_scheduling__method_descriptors,
   training__v1__training_scheduling__method_indices_by_name
 };
@@ -2040,6 +5547,110 @@ void training__v1__training_scheduling__get_monthly_plan(ProtobufCService *servi
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
   service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__put_queues(ProtobufCService *service,
+                                                   const Training__V1__PutQueuesRequest *input,
+                                                   Training__V1__BatchResponse_Closure closure,
+                                                   void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__put_shifts(ProtobufCService *service,
+                                                   const Training__V1__PutShiftsRequest *input,
+                                                   Training__V1__BatchResponse_Closure closure,
+                                                   void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__put_forecasts(ProtobufCService *service,
+                                                      const Training__V1__PutForecastsRequest *input,
+                                                      Training__V1__BatchResponse_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__build_enrolment(ProtobufCService *service,
+                                                        const Training__V1__BuildEnrolmentRequest *input,
+                                                        Training__V1__EnrolmentSummary_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__get_enrolment(ProtobufCService *service,
+                                                      const Training__V1__GetEnrolmentRequest *input,
+                                                      Training__V1__GetEnrolmentResponse_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__get_agent_schedule(ProtobufCService *service,
+                                                           const Training__V1__GetAgentScheduleRequest *input,
+                                                           Training__V1__ScheduleResponse_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__get_team_schedule(ProtobufCService *service,
+                                                          const Training__V1__GetTeamScheduleRequest *input,
+                                                          Training__V1__ScheduleResponse_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__get_session_schedule(ProtobufCService *service,
+                                                             const Training__V1__GetSessionScheduleRequest *input,
+                                                             Training__V1__GetSessionScheduleResponse_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__sign_up(ProtobufCService *service,
+                                                const Training__V1__SignUpRequest *input,
+                                                Training__V1__SignUpResponse_Closure closure,
+                                                void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__withdraw(ProtobufCService *service,
+                                                 const Training__V1__WithdrawRequest *input,
+                                                 Training__V1__WithdrawResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__cancel_session(ProtobufCService *service,
+                                                       const Training__V1__CancelSessionRequest *input,
+                                                       Training__V1__SessionChangeResponse_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__move_session(ProtobufCService *service,
+                                                     const Training__V1__MoveSessionRequest *input,
+                                                     Training__V1__SessionChangeResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__what_if(ProtobufCService *service,
+                                                const Training__V1__WhatIfRequest *input,
+                                                Training__V1__WhatIfResponse_Closure closure,
+                                                void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__init (Training__V1__TrainingScheduling_Service *service,
                                               Training__V1__TrainingScheduling_ServiceDestroy destroy)

@@ -56,6 +56,8 @@ typedef struct Training__V1__TierCount Training__V1__TierCount;
 typedef struct Training__V1__CloseMonthResponse Training__V1__CloseMonthResponse;
 typedef struct Training__V1__ListTierAssignmentsRequest Training__V1__ListTierAssignmentsRequest;
 typedef struct Training__V1__ListTierAssignmentsResponse Training__V1__ListTierAssignmentsResponse;
+typedef struct Training__V1__GetMonthToDateTiersRequest Training__V1__GetMonthToDateTiersRequest;
+typedef struct Training__V1__GetMonthToDateTiersResponse Training__V1__GetMonthToDateTiersResponse;
 typedef struct Training__V1__WatchListAgent Training__V1__WatchListAgent;
 typedef struct Training__V1__WatchListTeam Training__V1__WatchListTeam;
 typedef struct Training__V1__GetWeeklyWatchListRequest Training__V1__GetWeeklyWatchListRequest;
@@ -1398,6 +1400,56 @@ struct  Training__V1__ListTierAssignmentsResponse
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0,NULL }
 
 
+/*
+ * The tiers a close would assign if the month closed now, computed from the month's
+ * evaluations so far and nothing stored. Training scheduling reads it on a configurable
+ * day of the month (default the 15th) to place next month's enrolment provisionally,
+ * because notice is due 14 days ahead and the real tiers exist only after the close.
+ */
+struct  Training__V1__GetMonthToDateTiersRequest
+{
+  ProtobufCMessage base;
+  /*
+   * YYYY-MM. Required. A month already closed is computed afresh all the same.
+   */
+  char *month;
+};
+#define TRAINING__V1__GET_MONTH_TO_DATE_TIERS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__get_month_to_date_tiers_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__GetMonthToDateTiersResponse
+{
+  ProtobufCMessage base;
+  /*
+   * YYYY-MM, as asked.
+   */
+  char *month;
+  /*
+   * YYYY-MM: the month the tiers would be for (the next one).
+   */
+  char *applies_to_month;
+  /*
+   * The tier policy version used (the current one).
+   */
+  uint32_t policy_version;
+  /*
+   * YYYY-MM-DD: today on the center's calendar, when it was computed.
+   */
+  char *as_of;
+  /*
+   * Every agent a close would tier (in service on the month's last day, by the roster as
+   * stored now), by agent_id; previous_tier is always TIER_UNSPECIFIED.
+   */
+  size_t n_assignments;
+  Training__V1__TierAssignment **assignments;
+};
+#define TRAINING__V1__GET_MONTH_TO_DATE_TIERS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__get_month_to_date_tiers_response__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0,NULL }
+
+
 struct  Training__V1__WatchListAgent
 {
   ProtobufCMessage base;
@@ -2336,6 +2388,44 @@ Training__V1__ListTierAssignmentsResponse *
 void   training__v1__list_tier_assignments_response__free_unpacked
                      (Training__V1__ListTierAssignmentsResponse *message,
                       ProtobufCAllocator *allocator);
+/* Training__V1__GetMonthToDateTiersRequest methods */
+void   training__v1__get_month_to_date_tiers_request__init
+                     (Training__V1__GetMonthToDateTiersRequest         *message);
+size_t training__v1__get_month_to_date_tiers_request__get_packed_size
+                     (const Training__V1__GetMonthToDateTiersRequest   *message);
+size_t training__v1__get_month_to_date_tiers_request__pack
+                     (const Training__V1__GetMonthToDateTiersRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__get_month_to_date_tiers_request__pack_to_buffer
+                     (const Training__V1__GetMonthToDateTiersRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__GetMonthToDateTiersRequest *
+       training__v1__get_month_to_date_tiers_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__get_month_to_date_tiers_request__free_unpacked
+                     (Training__V1__GetMonthToDateTiersRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__GetMonthToDateTiersResponse methods */
+void   training__v1__get_month_to_date_tiers_response__init
+                     (Training__V1__GetMonthToDateTiersResponse         *message);
+size_t training__v1__get_month_to_date_tiers_response__get_packed_size
+                     (const Training__V1__GetMonthToDateTiersResponse   *message);
+size_t training__v1__get_month_to_date_tiers_response__pack
+                     (const Training__V1__GetMonthToDateTiersResponse   *message,
+                      uint8_t             *out);
+size_t training__v1__get_month_to_date_tiers_response__pack_to_buffer
+                     (const Training__V1__GetMonthToDateTiersResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__GetMonthToDateTiersResponse *
+       training__v1__get_month_to_date_tiers_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__get_month_to_date_tiers_response__free_unpacked
+                     (Training__V1__GetMonthToDateTiersResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Training__V1__WatchListAgent methods */
 void   training__v1__watch_list_agent__init
                      (Training__V1__WatchListAgent         *message);
@@ -2572,6 +2662,12 @@ typedef void (*Training__V1__ListTierAssignmentsRequest_Closure)
 typedef void (*Training__V1__ListTierAssignmentsResponse_Closure)
                  (const Training__V1__ListTierAssignmentsResponse *message,
                   void *closure_data);
+typedef void (*Training__V1__GetMonthToDateTiersRequest_Closure)
+                 (const Training__V1__GetMonthToDateTiersRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__GetMonthToDateTiersResponse_Closure)
+                 (const Training__V1__GetMonthToDateTiersResponse *message,
+                  void *closure_data);
 typedef void (*Training__V1__WatchListAgent_Closure)
                  (const Training__V1__WatchListAgent *message,
                   void *closure_data);
@@ -2657,6 +2753,10 @@ struct Training__V1__ScoringIntake_Service
                                 const Training__V1__ListTierAssignmentsRequest *input,
                                 Training__V1__ListTierAssignmentsResponse_Closure closure,
                                 void *closure_data);
+  void (*get_month_to_date_tiers)(Training__V1__ScoringIntake_Service *service,
+                                  const Training__V1__GetMonthToDateTiersRequest *input,
+                                  Training__V1__GetMonthToDateTiersResponse_Closure closure,
+                                  void *closure_data);
   void (*get_weekly_watch_list)(Training__V1__ScoringIntake_Service *service,
                                 const Training__V1__GetWeeklyWatchListRequest *input,
                                 Training__V1__GetWeeklyWatchListResponse_Closure closure,
@@ -2688,6 +2788,7 @@ void training__v1__scoring_intake__init (Training__V1__ScoringIntake_Service *se
       function_prefix__ ## set_tier_policy,\
       function_prefix__ ## close_month,\
       function_prefix__ ## list_tier_assignments,\
+      function_prefix__ ## get_month_to_date_tiers,\
       function_prefix__ ## get_weekly_watch_list,\
       function_prefix__ ## submit_watch_list_summary  }
 void training__v1__scoring_intake__upsert_roster(ProtobufCService *service,
@@ -2750,6 +2851,10 @@ void training__v1__scoring_intake__list_tier_assignments(ProtobufCService *servi
                                                          const Training__V1__ListTierAssignmentsRequest *input,
                                                          Training__V1__ListTierAssignmentsResponse_Closure closure,
                                                          void *closure_data);
+void training__v1__scoring_intake__get_month_to_date_tiers(ProtobufCService *service,
+                                                           const Training__V1__GetMonthToDateTiersRequest *input,
+                                                           Training__V1__GetMonthToDateTiersResponse_Closure closure,
+                                                           void *closure_data);
 void training__v1__scoring_intake__get_weekly_watch_list(ProtobufCService *service,
                                                          const Training__V1__GetWeeklyWatchListRequest *input,
                                                          Training__V1__GetWeeklyWatchListResponse_Closure closure,
@@ -2811,6 +2916,8 @@ extern const ProtobufCMessageDescriptor training__v1__tier_count__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__close_month_response__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__list_tier_assignments_request__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__list_tier_assignments_response__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__get_month_to_date_tiers_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__get_month_to_date_tiers_response__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__watch_list_agent__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__watch_list_team__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__get_weekly_watch_list_request__descriptor;

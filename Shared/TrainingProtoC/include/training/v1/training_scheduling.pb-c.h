@@ -32,6 +32,34 @@ typedef struct Training__V1__PublishMonthlyPlanRequest Training__V1__PublishMont
 typedef struct Training__V1__PublishMonthlyPlanResponse Training__V1__PublishMonthlyPlanResponse;
 typedef struct Training__V1__GetMonthlyPlanRequest Training__V1__GetMonthlyPlanRequest;
 typedef struct Training__V1__GetMonthlyPlanResponse Training__V1__GetMonthlyPlanResponse;
+typedef struct Training__V1__ServiceQueue Training__V1__ServiceQueue;
+typedef struct Training__V1__PutQueuesRequest Training__V1__PutQueuesRequest;
+typedef struct Training__V1__AgentShifts Training__V1__AgentShifts;
+typedef struct Training__V1__PutShiftsRequest Training__V1__PutShiftsRequest;
+typedef struct Training__V1__IntervalForecast Training__V1__IntervalForecast;
+typedef struct Training__V1__PutForecastsRequest Training__V1__PutForecastsRequest;
+typedef struct Training__V1__Enrolment Training__V1__Enrolment;
+typedef struct Training__V1__UnplacedEnrolment Training__V1__UnplacedEnrolment;
+typedef struct Training__V1__WaitingEntry Training__V1__WaitingEntry;
+typedef struct Training__V1__EnrolmentSummary Training__V1__EnrolmentSummary;
+typedef struct Training__V1__BuildEnrolmentRequest Training__V1__BuildEnrolmentRequest;
+typedef struct Training__V1__GetEnrolmentRequest Training__V1__GetEnrolmentRequest;
+typedef struct Training__V1__GetEnrolmentResponse Training__V1__GetEnrolmentResponse;
+typedef struct Training__V1__GetAgentScheduleRequest Training__V1__GetAgentScheduleRequest;
+typedef struct Training__V1__GetTeamScheduleRequest Training__V1__GetTeamScheduleRequest;
+typedef struct Training__V1__ScheduleResponse Training__V1__ScheduleResponse;
+typedef struct Training__V1__GetSessionScheduleRequest Training__V1__GetSessionScheduleRequest;
+typedef struct Training__V1__GetSessionScheduleResponse Training__V1__GetSessionScheduleResponse;
+typedef struct Training__V1__SignUpRequest Training__V1__SignUpRequest;
+typedef struct Training__V1__SignUpResponse Training__V1__SignUpResponse;
+typedef struct Training__V1__WithdrawRequest Training__V1__WithdrawRequest;
+typedef struct Training__V1__WithdrawResponse Training__V1__WithdrawResponse;
+typedef struct Training__V1__CancelSessionRequest Training__V1__CancelSessionRequest;
+typedef struct Training__V1__MoveSessionRequest Training__V1__MoveSessionRequest;
+typedef struct Training__V1__SessionChangeResponse Training__V1__SessionChangeResponse;
+typedef struct Training__V1__WhatIfRequest Training__V1__WhatIfRequest;
+typedef struct Training__V1__IntervalOutlook Training__V1__IntervalOutlook;
+typedef struct Training__V1__WhatIfResponse Training__V1__WhatIfResponse;
 
 
 /* --- enums --- */
@@ -173,6 +201,97 @@ typedef enum _Training__V1__MonthlyPlanState {
   TRAINING__V1__MONTHLY_PLAN_STATE__MONTHLY_PLAN_STATE_PUBLISHED = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__MONTHLY_PLAN_STATE)
 } Training__V1__MonthlyPlanState;
+/*
+ * Where the tiers of an enrolment came from.
+ */
+typedef enum _Training__V1__EnrolmentBasis {
+  /*
+   * Never in a response.
+   */
+  TRAINING__V1__ENROLMENT_BASIS__ENROLMENT_BASIS_UNSPECIFIED = 0,
+  /*
+   * Month-to-date tiers of the month before, read from the scoring intake
+   * (GetMonthToDateTiers) on the provisional day: notice is due before the tiers exist.
+   */
+  TRAINING__V1__ENROLMENT_BASIS__ENROLMENT_BASIS_PROVISIONAL = 1,
+  /*
+   * The tiers of the closed month before (the intake's MonthClosed event).
+   */
+  TRAINING__V1__ENROLMENT_BASIS__ENROLMENT_BASIS_CONFIRMED = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__ENROLMENT_BASIS)
+} Training__V1__EnrolmentBasis;
+/*
+ * Whether the agent must attend or chose to.
+ */
+typedef enum _Training__V1__AttendanceRequirement {
+  /*
+   * Never in a response.
+   */
+  TRAINING__V1__ATTENDANCE_REQUIREMENT__ATTENDANCE_REQUIREMENT_UNSPECIFIED = 0,
+  /*
+   * The course binds the agent (their tier, the course's category and kind).
+   */
+  TRAINING__V1__ATTENDANCE_REQUIREMENT__ATTENDANCE_REQUIRED = 1,
+  /*
+   * The agent signed up (SignUp).
+   */
+  TRAINING__V1__ATTENDANCE_REQUIREMENT__ATTENDANCE_VOLUNTARY = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__ATTENDANCE_REQUIREMENT)
+} Training__V1__AttendanceRequirement;
+/*
+ * Why a bound agent has no session of a course. When sessions failed for different
+ * reasons, the reason is that of the session that came closest.
+ */
+typedef enum _Training__V1__UnplacedReason {
+  /*
+   * Never in a response.
+   */
+  TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_UNSPECIFIED = 0,
+  /*
+   * The course has no session this month.
+   */
+  TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_NO_SESSION_SCHEDULED = 1,
+  /*
+   * No session lies within the agent's shifts.
+   */
+  TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_NO_SESSION_WITHIN_SHIFTS = 2,
+  /*
+   * Every session within the shifts overlaps the agent's other training.
+   */
+  TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_CLASHES_WITH_OTHER_TRAINING = 3,
+  /*
+   * Every remaining session is full.
+   */
+  TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_NO_SEAT = 4,
+  /*
+   * Taking the agent off the floor would break a queue's or team's coverage.
+   */
+  TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_COVERAGE = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__UNPLACED_REASON)
+} Training__V1__UnplacedReason;
+typedef enum _Training__V1__SignUpOutcome {
+  /*
+   * Never in a response.
+   */
+  TRAINING__V1__SIGN_UP_OUTCOME__SIGN_UP_OUTCOME_UNSPECIFIED = 0,
+  /*
+   * A seat was free: the agent is in.
+   */
+  TRAINING__V1__SIGN_UP_OUTCOME__SIGN_UP_ENROLLED = 1,
+  /*
+   * The session is full: the agent is on its waiting list.
+   */
+  TRAINING__V1__SIGN_UP_OUTCOME__SIGN_UP_WAITING = 2,
+  /*
+   * Already in this session: nothing changed.
+   */
+  TRAINING__V1__SIGN_UP_OUTCOME__SIGN_UP_ALREADY_ENROLLED = 3,
+  /*
+   * Already on its waiting list: nothing changed.
+   */
+  TRAINING__V1__SIGN_UP_OUTCOME__SIGN_UP_ALREADY_WAITING = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__SIGN_UP_OUTCOME)
+} Training__V1__SignUpOutcome;
 
 /* --- messages --- */
 
@@ -574,6 +693,704 @@ struct  Training__V1__GetMonthlyPlanResponse
     , (char *)protobuf_c_empty_string, TRAINING__V1__MONTHLY_PLAN_STATE__MONTHLY_PLAN_STATE_UNSPECIFIED, 0,NULL, 0 }
 
 
+/*
+ * A queue (skill, line of business) and the service level it must keep. Agents serve the
+ * queue their roster entry names (RosterEntry.queue); an agent whose queue has no forecast
+ * is governed by the team share (at most 20 % of a team's agents on shift in training at once,
+ * a policy).
+ */
+struct  Training__V1__ServiceQueue
+{
+  ProtobufCMessage base;
+  /*
+   * Required; an id, as in RosterEntry.queue.
+   */
+  char *queue_id;
+  /*
+   * Optional display name, at most 200 characters.
+   */
+  char *name;
+  /*
+   * Required, 1-99: the share of contacts to answer in time, e.g. 80.
+   */
+  uint32_t service_level_percent;
+  /*
+   * 0-3,600: the time within which they must be answered, e.g. 20.
+   */
+  uint32_t answer_within_seconds;
+};
+#define TRAINING__V1__SERVICE_QUEUE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__service_queue__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
+ * 1 to 1,000 queues; a later record with the same id sees the earlier one.
+ */
+struct  Training__V1__PutQueuesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The queues, processed in order.
+   */
+  size_t n_queues;
+  Training__V1__ServiceQueue **queues;
+};
+#define TRAINING__V1__PUT_QUEUES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__put_queues_request__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * One agent's shifts of one month, as the workforce-management export lists them.
+ */
+struct  Training__V1__AgentShifts
+{
+  ProtobufCMessage base;
+  /*
+   * Required; an id (the agent need not be on the roster yet).
+   */
+  char *agent_id;
+  /*
+   * 0 to 200 shifts; each starts within the request's month, ends after it starts and at most
+   * 24 hours later; shifts of one agent must not overlap. Empty: no shift this month.
+   */
+  size_t n_shifts;
+  Training__V1__LocalTimeRange **shifts;
+};
+#define TRAINING__V1__AGENT_SHIFTS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__agent_shifts__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * Replaces, for each agent listed, their shifts that start in the month. Record results are
+ * per agent (id: the agent id). 1 to 1,000 agents.
+ */
+struct  Training__V1__PutShiftsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+  /*
+   * Processed in order; a later record for the same agent sees the earlier one.
+   */
+  size_t n_agents;
+  Training__V1__AgentShifts **agents;
+};
+#define TRAINING__V1__PUT_SHIFTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__put_shifts_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * The forecast of one queue for one 30-minute interval.
+ */
+struct  Training__V1__IntervalForecast
+{
+  ProtobufCMessage base;
+  /*
+   * Required; a stored queue (else the record is REJECTED).
+   */
+  char *queue_id;
+  /*
+   * "YYYY-MM-DDTHH:MM" on :00 or :30, within the request's month.
+   */
+  char *start;
+  /*
+   * Finite, >= 0: contacts offered in the interval.
+   */
+  double expected_contacts;
+  /*
+   * Finite, > 0: talk, hold and wrap-up.
+   */
+  double average_handle_seconds;
+  /*
+   * In [0, 1): the share of scheduled time lost to breaks, meetings, absence.
+   */
+  double shrinkage;
+};
+#define TRAINING__V1__INTERVAL_FORECAST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__interval_forecast__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0 }
+
+
+/*
+ * Adds or overwrites forecasts; record ids are "<queue_id>@<start>". 1 to 1,000 forecasts.
+ * An interval of a queue with a forecast for its month but no line for the interval needs
+ * nobody (the queue is closed then).
+ */
+struct  Training__V1__PutForecastsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+  /*
+   * Processed in order.
+   */
+  size_t n_forecasts;
+  Training__V1__IntervalForecast **forecasts;
+};
+#define TRAINING__V1__PUT_FORECASTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__put_forecasts_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * An agent's seat in a session.
+ */
+struct  Training__V1__Enrolment
+{
+  ProtobufCMessage base;
+  char *agent_id;
+  /*
+   * The agent's team by the roster at the time of placement.
+   */
+  char *team_id;
+  char *course_id;
+  char *session_id;
+  /*
+   * The session's local start, "YYYY-MM-DDTHH:MM".
+   */
+  char *start;
+  /*
+   * The session's local end.
+   */
+  char *end;
+  char *trainer_id;
+  /*
+   * Empty for a session without a room.
+   */
+  char *room_id;
+  Training__V1__AttendanceRequirement requirement;
+  /*
+   * The agent's own team leader is in the same session: only when no other session worked.
+   */
+  protobuf_c_boolean with_own_team_leader;
+  /*
+   * When the agent got this seat (kept across re-placements).
+   */
+  int64_t placed_at_unix_ms;
+};
+#define TRAINING__V1__ENROLMENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__enrolment__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TRAINING__V1__ATTENDANCE_REQUIREMENT__ATTENDANCE_REQUIREMENT_UNSPECIFIED, 0, 0 }
+
+
+/*
+ * A bound agent without a session of a course, with the reason.
+ */
+struct  Training__V1__UnplacedEnrolment
+{
+  ProtobufCMessage base;
+  char *agent_id;
+  char *team_id;
+  char *course_id;
+  Training__V1__UnplacedReason reason;
+};
+#define TRAINING__V1__UNPLACED_ENROLMENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__unplaced_enrolment__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_UNSPECIFIED }
+
+
+/*
+ * A volunteer waiting for a seat in a full session, first come first served.
+ */
+struct  Training__V1__WaitingEntry
+{
+  ProtobufCMessage base;
+  char *agent_id;
+  char *session_id;
+  char *course_id;
+  /*
+   * 1 for the next to be promoted.
+   */
+  uint32_t position;
+  int64_t signed_up_at_unix_ms;
+};
+#define TRAINING__V1__WAITING_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__waiting_entry__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+/*
+ * The state of a month's enrolment after its last placement run.
+ */
+struct  Training__V1__EnrolmentSummary
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM".
+   */
+  char *month;
+  Training__V1__EnrolmentBasis basis;
+  /*
+   * Where the tiers came from, e.g. "2026-11 closed, revision 1" or "2026-11 to 2026-11-15".
+   */
+  char *tiers_from;
+  /*
+   * Demands: agents times the courses that bind them.
+   */
+  uint32_t bound;
+  /*
+   * Bound demands with a seat.
+   */
+  uint32_t placed_bound;
+  /*
+   * Volunteers with a seat.
+   */
+  uint32_t placed_voluntary;
+  /*
+   * Volunteers on a waiting list.
+   */
+  uint32_t waiting;
+  /*
+   * Bound demands without a seat (each listed with its reason).
+   */
+  uint32_t unplaced;
+  /*
+   * Seats of the previous run kept by the last run.
+   */
+  uint32_t kept;
+  /*
+   * Seats the last run gave.
+   */
+  uint32_t newly_placed;
+  /*
+   * Seats of the previous run given up (their agents were placed again where possible).
+   */
+  uint32_t dropped;
+  /*
+   * Agents whose tier (or onboarding) differs from the previous run.
+   */
+  uint32_t standing_changes;
+  /*
+   * When the last run happened.
+   */
+  int64_t built_at_unix_ms;
+};
+#define TRAINING__V1__ENROLMENT_SUMMARY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__enrolment_summary__descriptor) \
+    , (char *)protobuf_c_empty_string, TRAINING__V1__ENROLMENT_BASIS__ENROLMENT_BASIS_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }
+
+
+/*
+ * Builds (or rebuilds) the enrolment of a month with a published plan: every seat of the
+ * previous run that is still valid is kept, and the rest placed.
+ */
+struct  Training__V1__BuildEnrolmentRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required; the month the sessions are in.
+   */
+  char *month;
+};
+#define TRAINING__V1__BUILD_ENROLMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__build_enrolment_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__GetEnrolmentRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+};
+#define TRAINING__V1__GET_ENROLMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__get_enrolment_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__GetEnrolmentResponse
+{
+  ProtobufCMessage base;
+  Training__V1__EnrolmentSummary *summary;
+  /*
+   * Every one, by agent then course.
+   */
+  size_t n_unplaced;
+  Training__V1__UnplacedEnrolment **unplaced;
+};
+#define TRAINING__V1__GET_ENROLMENT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__get_enrolment_response__descriptor) \
+    , NULL, 0,NULL }
+
+
+struct  Training__V1__GetAgentScheduleRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+  /*
+   * Required; an id.
+   */
+  char *agent_id;
+};
+#define TRAINING__V1__GET_AGENT_SCHEDULE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__get_agent_schedule_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__GetTeamScheduleRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+  /*
+   * Required; an id (the team by the roster at placement).
+   */
+  char *team_id;
+};
+#define TRAINING__V1__GET_TEAM_SCHEDULE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__get_team_schedule_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * An agent's or a team's month.
+ */
+struct  Training__V1__ScheduleResponse
+{
+  ProtobufCMessage base;
+  char *month;
+  /*
+   * By start, then agent, then session.
+   */
+  size_t n_enrolments;
+  Training__V1__Enrolment **enrolments;
+  /*
+   * By agent, then course.
+   */
+  size_t n_unplaced;
+  Training__V1__UnplacedEnrolment **unplaced;
+  /*
+   * By agent, then session.
+   */
+  size_t n_waiting;
+  Training__V1__WaitingEntry **waiting;
+};
+#define TRAINING__V1__SCHEDULE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__schedule_response__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0,NULL }
+
+
+struct  Training__V1__GetSessionScheduleRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+  /*
+   * Required; a session of the month's published plan.
+   */
+  char *session_id;
+};
+#define TRAINING__V1__GET_SESSION_SCHEDULE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__get_session_schedule_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__GetSessionScheduleResponse
+{
+  ProtobufCMessage base;
+  /*
+   * As published, with its current time if moved.
+   */
+  Training__V1__PlannedSession *session;
+  protobuf_c_boolean cancelled;
+  /*
+   * Empty unless cancelled.
+   */
+  char *cancel_reason;
+  /*
+   * By agent.
+   */
+  size_t n_participants;
+  Training__V1__Enrolment **participants;
+  /*
+   * By position.
+   */
+  size_t n_waiting;
+  Training__V1__WaitingEntry **waiting;
+  uint32_t seats_free;
+};
+#define TRAINING__V1__GET_SESSION_SCHEDULE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__get_session_schedule_response__descriptor) \
+    , NULL, 0, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0 }
+
+
+/*
+ * A voluntary sign-up for one session of a course that is voluntary for the agent (an
+ * elective course for an advanced agent, an optional course for anyone).
+ */
+struct  Training__V1__SignUpRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+  /*
+   * Required; a session of the published plan, not cancelled.
+   */
+  char *session_id;
+  /*
+   * Required; an agent of the month's enrolment.
+   */
+  char *agent_id;
+};
+#define TRAINING__V1__SIGN_UP_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__sign_up_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__SignUpResponse
+{
+  ProtobufCMessage base;
+  Training__V1__SignUpOutcome outcome;
+  /*
+   * For SIGN_UP_WAITING and SIGN_UP_ALREADY_WAITING; else 0.
+   */
+  uint32_t waiting_position;
+};
+#define TRAINING__V1__SIGN_UP_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__sign_up_response__descriptor) \
+    , TRAINING__V1__SIGN_UP_OUTCOME__SIGN_UP_OUTCOME_UNSPECIFIED, 0 }
+
+
+/*
+ * Withdraws a voluntary sign-up (seat or waiting list). A freed seat goes to the first
+ * volunteer on the session's waiting list who fits.
+ */
+struct  Training__V1__WithdrawRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+  /*
+   * Required.
+   */
+  char *session_id;
+  /*
+   * Required.
+   */
+  char *agent_id;
+};
+#define TRAINING__V1__WITHDRAW_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__withdraw_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__WithdrawResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The agent was on the waiting list, not in a seat.
+   */
+  protobuf_c_boolean was_waiting;
+  /*
+   * Volunteers who got a seat because of it.
+   */
+  size_t n_promoted_agent_ids;
+  char **promoted_agent_ids;
+};
+#define TRAINING__V1__WITHDRAW_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__withdraw_response__descriptor) \
+    , 0, 0,NULL }
+
+
+/*
+ * Cancels a published session; its participants are placed again (another session of the
+ * course where one works, else listed as unplaced).
+ */
+struct  Training__V1__CancelSessionRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+  /*
+   * Required; a session of the published plan.
+   */
+  char *session_id;
+  /*
+   * Required, 1-500 characters: told to participants (issue 6's notices).
+   */
+  char *reason;
+};
+#define TRAINING__V1__CANCEL_SESSION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__cancel_session_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Moves a published session to another time. The plan's rules are checked again with the
+ * session at its new time; participants who no longer fit are placed again.
+ */
+struct  Training__V1__MoveSessionRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+  /*
+   * Required; a session of the published plan, not cancelled.
+   */
+  char *session_id;
+  /*
+   * "YYYY-MM-DDTHH:MM", required, within the month.
+   */
+  char *start;
+  /*
+   * "YYYY-MM-DDTHH:MM", required, after start, at most 31 days later.
+   */
+  char *end;
+};
+#define TRAINING__V1__MOVE_SESSION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__move_session_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * What a change to a session did to the enrolment.
+ */
+struct  Training__V1__SessionChangeResponse
+{
+  ProtobufCMessage base;
+  Training__V1__EnrolmentSummary *summary;
+  /*
+   * Participants still in the session.
+   */
+  size_t n_kept_agent_ids;
+  char **kept_agent_ids;
+  /*
+   * Participants now in another session of the course.
+   */
+  size_t n_replaced_agent_ids;
+  char **replaced_agent_ids;
+  /*
+   * Participants without a session now (bound ones are in GetEnrolment's unplaced).
+   */
+  size_t n_unplaced_agent_ids;
+  char **unplaced_agent_ids;
+};
+#define TRAINING__V1__SESSION_CHANGE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__session_change_response__descriptor) \
+    , NULL, 0,NULL, 0,NULL, 0,NULL }
+
+
+/*
+ * What-if: the floor in each interval a candidate session touches, on top of the month's
+ * current enrolment, if the given agents (not yet in it) joined.
+ */
+struct  Training__V1__WhatIfRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required; a month with an enrolment.
+   */
+  char *month;
+  /*
+   * Optional: a session of the plan. Then start and end may be empty (the session's time) or
+   * give a candidate new time for it; its participants are already counted at its current time.
+   */
+  char *session_id;
+  /*
+   * "YYYY-MM-DDTHH:MM": required without session_id.
+   */
+  char *start;
+  /*
+   * "YYYY-MM-DDTHH:MM": required without session_id; after start.
+   */
+  char *end;
+  /*
+   * 1 to 1,000 agents of the enrolment who would attend.
+   */
+  size_t n_agent_ids;
+  char **agent_ids;
+};
+#define TRAINING__V1__WHAT_IF_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__what_if_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * One queue's or team's outlook in one interval.
+ */
+struct  Training__V1__IntervalOutlook
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM-DDTHH:MM".
+   */
+  char *interval_start;
+  /*
+   * A forecast queue: agents on the floor against the Erlang C requirement for its target.
+   */
+  char *queue_id;
+  /*
+   * Agents of the queue on shift and not in training, after the candidates leave.
+   */
+  uint32_t on_floor;
+  /*
+   * The Erlang C agent count for the queue's target (shrinkage included).
+   */
+  uint32_t required;
+  /*
+   * The share answered in time with on_floor agents (0-1; 0 when overloaded).
+   */
+  double service_level;
+  /*
+   * A team without a forecast queue: its agents in training against the share allowed.
+   */
+  char *team_id;
+  uint32_t on_shift;
+  /*
+   * After the candidates leave.
+   */
+  uint32_t in_training;
+  uint32_t allowed_in_training;
+  protobuf_c_boolean keeps_coverage;
+};
+#define TRAINING__V1__INTERVAL_OUTLOOK__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__interval_outlook__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
+
+
+struct  Training__V1__WhatIfResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Every interval keeps its coverage.
+   */
+  protobuf_c_boolean keeps_coverage;
+  /*
+   * By interval, then queue or team.
+   */
+  size_t n_intervals;
+  Training__V1__IntervalOutlook **intervals;
+};
+#define TRAINING__V1__WHAT_IF_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__what_if_response__descriptor) \
+    , 0, 0,NULL }
+
+
 /* Training__V1__CatalogueCourse methods */
 void   training__v1__catalogue_course__init
                      (Training__V1__CatalogueCourse         *message);
@@ -878,6 +1695,538 @@ Training__V1__GetMonthlyPlanResponse *
 void   training__v1__get_monthly_plan_response__free_unpacked
                      (Training__V1__GetMonthlyPlanResponse *message,
                       ProtobufCAllocator *allocator);
+/* Training__V1__ServiceQueue methods */
+void   training__v1__service_queue__init
+                     (Training__V1__ServiceQueue         *message);
+size_t training__v1__service_queue__get_packed_size
+                     (const Training__V1__ServiceQueue   *message);
+size_t training__v1__service_queue__pack
+                     (const Training__V1__ServiceQueue   *message,
+                      uint8_t             *out);
+size_t training__v1__service_queue__pack_to_buffer
+                     (const Training__V1__ServiceQueue   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ServiceQueue *
+       training__v1__service_queue__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__service_queue__free_unpacked
+                     (Training__V1__ServiceQueue *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__PutQueuesRequest methods */
+void   training__v1__put_queues_request__init
+                     (Training__V1__PutQueuesRequest         *message);
+size_t training__v1__put_queues_request__get_packed_size
+                     (const Training__V1__PutQueuesRequest   *message);
+size_t training__v1__put_queues_request__pack
+                     (const Training__V1__PutQueuesRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__put_queues_request__pack_to_buffer
+                     (const Training__V1__PutQueuesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__PutQueuesRequest *
+       training__v1__put_queues_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__put_queues_request__free_unpacked
+                     (Training__V1__PutQueuesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__AgentShifts methods */
+void   training__v1__agent_shifts__init
+                     (Training__V1__AgentShifts         *message);
+size_t training__v1__agent_shifts__get_packed_size
+                     (const Training__V1__AgentShifts   *message);
+size_t training__v1__agent_shifts__pack
+                     (const Training__V1__AgentShifts   *message,
+                      uint8_t             *out);
+size_t training__v1__agent_shifts__pack_to_buffer
+                     (const Training__V1__AgentShifts   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__AgentShifts *
+       training__v1__agent_shifts__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__agent_shifts__free_unpacked
+                     (Training__V1__AgentShifts *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__PutShiftsRequest methods */
+void   training__v1__put_shifts_request__init
+                     (Training__V1__PutShiftsRequest         *message);
+size_t training__v1__put_shifts_request__get_packed_size
+                     (const Training__V1__PutShiftsRequest   *message);
+size_t training__v1__put_shifts_request__pack
+                     (const Training__V1__PutShiftsRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__put_shifts_request__pack_to_buffer
+                     (const Training__V1__PutShiftsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__PutShiftsRequest *
+       training__v1__put_shifts_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__put_shifts_request__free_unpacked
+                     (Training__V1__PutShiftsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__IntervalForecast methods */
+void   training__v1__interval_forecast__init
+                     (Training__V1__IntervalForecast         *message);
+size_t training__v1__interval_forecast__get_packed_size
+                     (const Training__V1__IntervalForecast   *message);
+size_t training__v1__interval_forecast__pack
+                     (const Training__V1__IntervalForecast   *message,
+                      uint8_t             *out);
+size_t training__v1__interval_forecast__pack_to_buffer
+                     (const Training__V1__IntervalForecast   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__IntervalForecast *
+       training__v1__interval_forecast__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__interval_forecast__free_unpacked
+                     (Training__V1__IntervalForecast *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__PutForecastsRequest methods */
+void   training__v1__put_forecasts_request__init
+                     (Training__V1__PutForecastsRequest         *message);
+size_t training__v1__put_forecasts_request__get_packed_size
+                     (const Training__V1__PutForecastsRequest   *message);
+size_t training__v1__put_forecasts_request__pack
+                     (const Training__V1__PutForecastsRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__put_forecasts_request__pack_to_buffer
+                     (const Training__V1__PutForecastsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__PutForecastsRequest *
+       training__v1__put_forecasts_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__put_forecasts_request__free_unpacked
+                     (Training__V1__PutForecastsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__Enrolment methods */
+void   training__v1__enrolment__init
+                     (Training__V1__Enrolment         *message);
+size_t training__v1__enrolment__get_packed_size
+                     (const Training__V1__Enrolment   *message);
+size_t training__v1__enrolment__pack
+                     (const Training__V1__Enrolment   *message,
+                      uint8_t             *out);
+size_t training__v1__enrolment__pack_to_buffer
+                     (const Training__V1__Enrolment   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__Enrolment *
+       training__v1__enrolment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__enrolment__free_unpacked
+                     (Training__V1__Enrolment *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__UnplacedEnrolment methods */
+void   training__v1__unplaced_enrolment__init
+                     (Training__V1__UnplacedEnrolment         *message);
+size_t training__v1__unplaced_enrolment__get_packed_size
+                     (const Training__V1__UnplacedEnrolment   *message);
+size_t training__v1__unplaced_enrolment__pack
+                     (const Training__V1__UnplacedEnrolment   *message,
+                      uint8_t             *out);
+size_t training__v1__unplaced_enrolment__pack_to_buffer
+                     (const Training__V1__UnplacedEnrolment   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__UnplacedEnrolment *
+       training__v1__unplaced_enrolment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__unplaced_enrolment__free_unpacked
+                     (Training__V1__UnplacedEnrolment *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__WaitingEntry methods */
+void   training__v1__waiting_entry__init
+                     (Training__V1__WaitingEntry         *message);
+size_t training__v1__waiting_entry__get_packed_size
+                     (const Training__V1__WaitingEntry   *message);
+size_t training__v1__waiting_entry__pack
+                     (const Training__V1__WaitingEntry   *message,
+                      uint8_t             *out);
+size_t training__v1__waiting_entry__pack_to_buffer
+                     (const Training__V1__WaitingEntry   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__WaitingEntry *
+       training__v1__waiting_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__waiting_entry__free_unpacked
+                     (Training__V1__WaitingEntry *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__EnrolmentSummary methods */
+void   training__v1__enrolment_summary__init
+                     (Training__V1__EnrolmentSummary         *message);
+size_t training__v1__enrolment_summary__get_packed_size
+                     (const Training__V1__EnrolmentSummary   *message);
+size_t training__v1__enrolment_summary__pack
+                     (const Training__V1__EnrolmentSummary   *message,
+                      uint8_t             *out);
+size_t training__v1__enrolment_summary__pack_to_buffer
+                     (const Training__V1__EnrolmentSummary   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__EnrolmentSummary *
+       training__v1__enrolment_summary__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__enrolment_summary__free_unpacked
+                     (Training__V1__EnrolmentSummary *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__BuildEnrolmentRequest methods */
+void   training__v1__build_enrolment_request__init
+                     (Training__V1__BuildEnrolmentRequest         *message);
+size_t training__v1__build_enrolment_request__get_packed_size
+                     (const Training__V1__BuildEnrolmentRequest   *message);
+size_t training__v1__build_enrolment_request__pack
+                     (const Training__V1__BuildEnrolmentRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__build_enrolment_request__pack_to_buffer
+                     (const Training__V1__BuildEnrolmentRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__BuildEnrolmentRequest *
+       training__v1__build_enrolment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__build_enrolment_request__free_unpacked
+                     (Training__V1__BuildEnrolmentRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__GetEnrolmentRequest methods */
+void   training__v1__get_enrolment_request__init
+                     (Training__V1__GetEnrolmentRequest         *message);
+size_t training__v1__get_enrolment_request__get_packed_size
+                     (const Training__V1__GetEnrolmentRequest   *message);
+size_t training__v1__get_enrolment_request__pack
+                     (const Training__V1__GetEnrolmentRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__get_enrolment_request__pack_to_buffer
+                     (const Training__V1__GetEnrolmentRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__GetEnrolmentRequest *
+       training__v1__get_enrolment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__get_enrolment_request__free_unpacked
+                     (Training__V1__GetEnrolmentRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__GetEnrolmentResponse methods */
+void   training__v1__get_enrolment_response__init
+                     (Training__V1__GetEnrolmentResponse         *message);
+size_t training__v1__get_enrolment_response__get_packed_size
+                     (const Training__V1__GetEnrolmentResponse   *message);
+size_t training__v1__get_enrolment_response__pack
+                     (const Training__V1__GetEnrolmentResponse   *message,
+                      uint8_t             *out);
+size_t training__v1__get_enrolment_response__pack_to_buffer
+                     (const Training__V1__GetEnrolmentResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__GetEnrolmentResponse *
+       training__v1__get_enrolment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__get_enrolment_response__free_unpacked
+                     (Training__V1__GetEnrolmentResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__GetAgentScheduleRequest methods */
+void   training__v1__get_agent_schedule_request__init
+                     (Training__V1__GetAgentScheduleRequest         *message);
+size_t training__v1__get_agent_schedule_request__get_packed_size
+                     (const Training__V1__GetAgentScheduleRequest   *message);
+size_t training__v1__get_agent_schedule_request__pack
+                     (const Training__V1__GetAgentScheduleRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__get_agent_schedule_request__pack_to_buffer
+                     (const Training__V1__GetAgentScheduleRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__GetAgentScheduleRequest *
+       training__v1__get_agent_schedule_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__get_agent_schedule_request__free_unpacked
+                     (Training__V1__GetAgentScheduleRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__GetTeamScheduleRequest methods */
+void   training__v1__get_team_schedule_request__init
+                     (Training__V1__GetTeamScheduleRequest         *message);
+size_t training__v1__get_team_schedule_request__get_packed_size
+                     (const Training__V1__GetTeamScheduleRequest   *message);
+size_t training__v1__get_team_schedule_request__pack
+                     (const Training__V1__GetTeamScheduleRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__get_team_schedule_request__pack_to_buffer
+                     (const Training__V1__GetTeamScheduleRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__GetTeamScheduleRequest *
+       training__v1__get_team_schedule_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__get_team_schedule_request__free_unpacked
+                     (Training__V1__GetTeamScheduleRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__ScheduleResponse methods */
+void   training__v1__schedule_response__init
+                     (Training__V1__ScheduleResponse         *message);
+size_t training__v1__schedule_response__get_packed_size
+                     (const Training__V1__ScheduleResponse   *message);
+size_t training__v1__schedule_response__pack
+                     (const Training__V1__ScheduleResponse   *message,
+                      uint8_t             *out);
+size_t training__v1__schedule_response__pack_to_buffer
+                     (const Training__V1__ScheduleResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ScheduleResponse *
+       training__v1__schedule_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__schedule_response__free_unpacked
+                     (Training__V1__ScheduleResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__GetSessionScheduleRequest methods */
+void   training__v1__get_session_schedule_request__init
+                     (Training__V1__GetSessionScheduleRequest         *message);
+size_t training__v1__get_session_schedule_request__get_packed_size
+                     (const Training__V1__GetSessionScheduleRequest   *message);
+size_t training__v1__get_session_schedule_request__pack
+                     (const Training__V1__GetSessionScheduleRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__get_session_schedule_request__pack_to_buffer
+                     (const Training__V1__GetSessionScheduleRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__GetSessionScheduleRequest *
+       training__v1__get_session_schedule_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__get_session_schedule_request__free_unpacked
+                     (Training__V1__GetSessionScheduleRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__GetSessionScheduleResponse methods */
+void   training__v1__get_session_schedule_response__init
+                     (Training__V1__GetSessionScheduleResponse         *message);
+size_t training__v1__get_session_schedule_response__get_packed_size
+                     (const Training__V1__GetSessionScheduleResponse   *message);
+size_t training__v1__get_session_schedule_response__pack
+                     (const Training__V1__GetSessionScheduleResponse   *message,
+                      uint8_t             *out);
+size_t training__v1__get_session_schedule_response__pack_to_buffer
+                     (const Training__V1__GetSessionScheduleResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__GetSessionScheduleResponse *
+       training__v1__get_session_schedule_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__get_session_schedule_response__free_unpacked
+                     (Training__V1__GetSessionScheduleResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__SignUpRequest methods */
+void   training__v1__sign_up_request__init
+                     (Training__V1__SignUpRequest         *message);
+size_t training__v1__sign_up_request__get_packed_size
+                     (const Training__V1__SignUpRequest   *message);
+size_t training__v1__sign_up_request__pack
+                     (const Training__V1__SignUpRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__sign_up_request__pack_to_buffer
+                     (const Training__V1__SignUpRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__SignUpRequest *
+       training__v1__sign_up_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__sign_up_request__free_unpacked
+                     (Training__V1__SignUpRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__SignUpResponse methods */
+void   training__v1__sign_up_response__init
+                     (Training__V1__SignUpResponse         *message);
+size_t training__v1__sign_up_response__get_packed_size
+                     (const Training__V1__SignUpResponse   *message);
+size_t training__v1__sign_up_response__pack
+                     (const Training__V1__SignUpResponse   *message,
+                      uint8_t             *out);
+size_t training__v1__sign_up_response__pack_to_buffer
+                     (const Training__V1__SignUpResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__SignUpResponse *
+       training__v1__sign_up_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__sign_up_response__free_unpacked
+                     (Training__V1__SignUpResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__WithdrawRequest methods */
+void   training__v1__withdraw_request__init
+                     (Training__V1__WithdrawRequest         *message);
+size_t training__v1__withdraw_request__get_packed_size
+                     (const Training__V1__WithdrawRequest   *message);
+size_t training__v1__withdraw_request__pack
+                     (const Training__V1__WithdrawRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__withdraw_request__pack_to_buffer
+                     (const Training__V1__WithdrawRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__WithdrawRequest *
+       training__v1__withdraw_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__withdraw_request__free_unpacked
+                     (Training__V1__WithdrawRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__WithdrawResponse methods */
+void   training__v1__withdraw_response__init
+                     (Training__V1__WithdrawResponse         *message);
+size_t training__v1__withdraw_response__get_packed_size
+                     (const Training__V1__WithdrawResponse   *message);
+size_t training__v1__withdraw_response__pack
+                     (const Training__V1__WithdrawResponse   *message,
+                      uint8_t             *out);
+size_t training__v1__withdraw_response__pack_to_buffer
+                     (const Training__V1__WithdrawResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__WithdrawResponse *
+       training__v1__withdraw_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__withdraw_response__free_unpacked
+                     (Training__V1__WithdrawResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__CancelSessionRequest methods */
+void   training__v1__cancel_session_request__init
+                     (Training__V1__CancelSessionRequest         *message);
+size_t training__v1__cancel_session_request__get_packed_size
+                     (const Training__V1__CancelSessionRequest   *message);
+size_t training__v1__cancel_session_request__pack
+                     (const Training__V1__CancelSessionRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__cancel_session_request__pack_to_buffer
+                     (const Training__V1__CancelSessionRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__CancelSessionRequest *
+       training__v1__cancel_session_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__cancel_session_request__free_unpacked
+                     (Training__V1__CancelSessionRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__MoveSessionRequest methods */
+void   training__v1__move_session_request__init
+                     (Training__V1__MoveSessionRequest         *message);
+size_t training__v1__move_session_request__get_packed_size
+                     (const Training__V1__MoveSessionRequest   *message);
+size_t training__v1__move_session_request__pack
+                     (const Training__V1__MoveSessionRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__move_session_request__pack_to_buffer
+                     (const Training__V1__MoveSessionRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__MoveSessionRequest *
+       training__v1__move_session_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__move_session_request__free_unpacked
+                     (Training__V1__MoveSessionRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__SessionChangeResponse methods */
+void   training__v1__session_change_response__init
+                     (Training__V1__SessionChangeResponse         *message);
+size_t training__v1__session_change_response__get_packed_size
+                     (const Training__V1__SessionChangeResponse   *message);
+size_t training__v1__session_change_response__pack
+                     (const Training__V1__SessionChangeResponse   *message,
+                      uint8_t             *out);
+size_t training__v1__session_change_response__pack_to_buffer
+                     (const Training__V1__SessionChangeResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__SessionChangeResponse *
+       training__v1__session_change_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__session_change_response__free_unpacked
+                     (Training__V1__SessionChangeResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__WhatIfRequest methods */
+void   training__v1__what_if_request__init
+                     (Training__V1__WhatIfRequest         *message);
+size_t training__v1__what_if_request__get_packed_size
+                     (const Training__V1__WhatIfRequest   *message);
+size_t training__v1__what_if_request__pack
+                     (const Training__V1__WhatIfRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__what_if_request__pack_to_buffer
+                     (const Training__V1__WhatIfRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__WhatIfRequest *
+       training__v1__what_if_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__what_if_request__free_unpacked
+                     (Training__V1__WhatIfRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__IntervalOutlook methods */
+void   training__v1__interval_outlook__init
+                     (Training__V1__IntervalOutlook         *message);
+size_t training__v1__interval_outlook__get_packed_size
+                     (const Training__V1__IntervalOutlook   *message);
+size_t training__v1__interval_outlook__pack
+                     (const Training__V1__IntervalOutlook   *message,
+                      uint8_t             *out);
+size_t training__v1__interval_outlook__pack_to_buffer
+                     (const Training__V1__IntervalOutlook   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__IntervalOutlook *
+       training__v1__interval_outlook__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__interval_outlook__free_unpacked
+                     (Training__V1__IntervalOutlook *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__WhatIfResponse methods */
+void   training__v1__what_if_response__init
+                     (Training__V1__WhatIfResponse         *message);
+size_t training__v1__what_if_response__get_packed_size
+                     (const Training__V1__WhatIfResponse   *message);
+size_t training__v1__what_if_response__pack
+                     (const Training__V1__WhatIfResponse   *message,
+                      uint8_t             *out);
+size_t training__v1__what_if_response__pack_to_buffer
+                     (const Training__V1__WhatIfResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__WhatIfResponse *
+       training__v1__what_if_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__what_if_response__free_unpacked
+                     (Training__V1__WhatIfResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Training__V1__CatalogueCourse_Closure)
@@ -928,6 +2277,90 @@ typedef void (*Training__V1__GetMonthlyPlanRequest_Closure)
 typedef void (*Training__V1__GetMonthlyPlanResponse_Closure)
                  (const Training__V1__GetMonthlyPlanResponse *message,
                   void *closure_data);
+typedef void (*Training__V1__ServiceQueue_Closure)
+                 (const Training__V1__ServiceQueue *message,
+                  void *closure_data);
+typedef void (*Training__V1__PutQueuesRequest_Closure)
+                 (const Training__V1__PutQueuesRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__AgentShifts_Closure)
+                 (const Training__V1__AgentShifts *message,
+                  void *closure_data);
+typedef void (*Training__V1__PutShiftsRequest_Closure)
+                 (const Training__V1__PutShiftsRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__IntervalForecast_Closure)
+                 (const Training__V1__IntervalForecast *message,
+                  void *closure_data);
+typedef void (*Training__V1__PutForecastsRequest_Closure)
+                 (const Training__V1__PutForecastsRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__Enrolment_Closure)
+                 (const Training__V1__Enrolment *message,
+                  void *closure_data);
+typedef void (*Training__V1__UnplacedEnrolment_Closure)
+                 (const Training__V1__UnplacedEnrolment *message,
+                  void *closure_data);
+typedef void (*Training__V1__WaitingEntry_Closure)
+                 (const Training__V1__WaitingEntry *message,
+                  void *closure_data);
+typedef void (*Training__V1__EnrolmentSummary_Closure)
+                 (const Training__V1__EnrolmentSummary *message,
+                  void *closure_data);
+typedef void (*Training__V1__BuildEnrolmentRequest_Closure)
+                 (const Training__V1__BuildEnrolmentRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__GetEnrolmentRequest_Closure)
+                 (const Training__V1__GetEnrolmentRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__GetEnrolmentResponse_Closure)
+                 (const Training__V1__GetEnrolmentResponse *message,
+                  void *closure_data);
+typedef void (*Training__V1__GetAgentScheduleRequest_Closure)
+                 (const Training__V1__GetAgentScheduleRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__GetTeamScheduleRequest_Closure)
+                 (const Training__V1__GetTeamScheduleRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__ScheduleResponse_Closure)
+                 (const Training__V1__ScheduleResponse *message,
+                  void *closure_data);
+typedef void (*Training__V1__GetSessionScheduleRequest_Closure)
+                 (const Training__V1__GetSessionScheduleRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__GetSessionScheduleResponse_Closure)
+                 (const Training__V1__GetSessionScheduleResponse *message,
+                  void *closure_data);
+typedef void (*Training__V1__SignUpRequest_Closure)
+                 (const Training__V1__SignUpRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__SignUpResponse_Closure)
+                 (const Training__V1__SignUpResponse *message,
+                  void *closure_data);
+typedef void (*Training__V1__WithdrawRequest_Closure)
+                 (const Training__V1__WithdrawRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__WithdrawResponse_Closure)
+                 (const Training__V1__WithdrawResponse *message,
+                  void *closure_data);
+typedef void (*Training__V1__CancelSessionRequest_Closure)
+                 (const Training__V1__CancelSessionRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__MoveSessionRequest_Closure)
+                 (const Training__V1__MoveSessionRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__SessionChangeResponse_Closure)
+                 (const Training__V1__SessionChangeResponse *message,
+                  void *closure_data);
+typedef void (*Training__V1__WhatIfRequest_Closure)
+                 (const Training__V1__WhatIfRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__IntervalOutlook_Closure)
+                 (const Training__V1__IntervalOutlook *message,
+                  void *closure_data);
+typedef void (*Training__V1__WhatIfResponse_Closure)
+                 (const Training__V1__WhatIfResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -963,6 +2396,58 @@ struct Training__V1__TrainingScheduling_Service
                            const Training__V1__GetMonthlyPlanRequest *input,
                            Training__V1__GetMonthlyPlanResponse_Closure closure,
                            void *closure_data);
+  void (*put_queues)(Training__V1__TrainingScheduling_Service *service,
+                     const Training__V1__PutQueuesRequest *input,
+                     Training__V1__BatchResponse_Closure closure,
+                     void *closure_data);
+  void (*put_shifts)(Training__V1__TrainingScheduling_Service *service,
+                     const Training__V1__PutShiftsRequest *input,
+                     Training__V1__BatchResponse_Closure closure,
+                     void *closure_data);
+  void (*put_forecasts)(Training__V1__TrainingScheduling_Service *service,
+                        const Training__V1__PutForecastsRequest *input,
+                        Training__V1__BatchResponse_Closure closure,
+                        void *closure_data);
+  void (*build_enrolment)(Training__V1__TrainingScheduling_Service *service,
+                          const Training__V1__BuildEnrolmentRequest *input,
+                          Training__V1__EnrolmentSummary_Closure closure,
+                          void *closure_data);
+  void (*get_enrolment)(Training__V1__TrainingScheduling_Service *service,
+                        const Training__V1__GetEnrolmentRequest *input,
+                        Training__V1__GetEnrolmentResponse_Closure closure,
+                        void *closure_data);
+  void (*get_agent_schedule)(Training__V1__TrainingScheduling_Service *service,
+                             const Training__V1__GetAgentScheduleRequest *input,
+                             Training__V1__ScheduleResponse_Closure closure,
+                             void *closure_data);
+  void (*get_team_schedule)(Training__V1__TrainingScheduling_Service *service,
+                            const Training__V1__GetTeamScheduleRequest *input,
+                            Training__V1__ScheduleResponse_Closure closure,
+                            void *closure_data);
+  void (*get_session_schedule)(Training__V1__TrainingScheduling_Service *service,
+                               const Training__V1__GetSessionScheduleRequest *input,
+                               Training__V1__GetSessionScheduleResponse_Closure closure,
+                               void *closure_data);
+  void (*sign_up)(Training__V1__TrainingScheduling_Service *service,
+                  const Training__V1__SignUpRequest *input,
+                  Training__V1__SignUpResponse_Closure closure,
+                  void *closure_data);
+  void (*withdraw)(Training__V1__TrainingScheduling_Service *service,
+                   const Training__V1__WithdrawRequest *input,
+                   Training__V1__WithdrawResponse_Closure closure,
+                   void *closure_data);
+  void (*cancel_session)(Training__V1__TrainingScheduling_Service *service,
+                         const Training__V1__CancelSessionRequest *input,
+                         Training__V1__SessionChangeResponse_Closure closure,
+                         void *closure_data);
+  void (*move_session)(Training__V1__TrainingScheduling_Service *service,
+                       const Training__V1__MoveSessionRequest *input,
+                       Training__V1__SessionChangeResponse_Closure closure,
+                       void *closure_data);
+  void (*what_if)(Training__V1__TrainingScheduling_Service *service,
+                  const Training__V1__WhatIfRequest *input,
+                  Training__V1__WhatIfResponse_Closure closure,
+                  void *closure_data);
 };
 typedef void (*Training__V1__TrainingScheduling_ServiceDestroy)(Training__V1__TrainingScheduling_Service *);
 void training__v1__training_scheduling__init (Training__V1__TrainingScheduling_Service *service,
@@ -977,7 +2462,20 @@ void training__v1__training_scheduling__init (Training__V1__TrainingScheduling_S
       function_prefix__ ## approve_courseware,\
       function_prefix__ ## draft_sessions,\
       function_prefix__ ## publish_monthly_plan,\
-      function_prefix__ ## get_monthly_plan  }
+      function_prefix__ ## get_monthly_plan,\
+      function_prefix__ ## put_queues,\
+      function_prefix__ ## put_shifts,\
+      function_prefix__ ## put_forecasts,\
+      function_prefix__ ## build_enrolment,\
+      function_prefix__ ## get_enrolment,\
+      function_prefix__ ## get_agent_schedule,\
+      function_prefix__ ## get_team_schedule,\
+      function_prefix__ ## get_session_schedule,\
+      function_prefix__ ## sign_up,\
+      function_prefix__ ## withdraw,\
+      function_prefix__ ## cancel_session,\
+      function_prefix__ ## move_session,\
+      function_prefix__ ## what_if  }
 void training__v1__training_scheduling__put_courses(ProtobufCService *service,
                                                     const Training__V1__PutCoursesRequest *input,
                                                     Training__V1__BatchResponse_Closure closure,
@@ -1006,6 +2504,58 @@ void training__v1__training_scheduling__get_monthly_plan(ProtobufCService *servi
                                                          const Training__V1__GetMonthlyPlanRequest *input,
                                                          Training__V1__GetMonthlyPlanResponse_Closure closure,
                                                          void *closure_data);
+void training__v1__training_scheduling__put_queues(ProtobufCService *service,
+                                                   const Training__V1__PutQueuesRequest *input,
+                                                   Training__V1__BatchResponse_Closure closure,
+                                                   void *closure_data);
+void training__v1__training_scheduling__put_shifts(ProtobufCService *service,
+                                                   const Training__V1__PutShiftsRequest *input,
+                                                   Training__V1__BatchResponse_Closure closure,
+                                                   void *closure_data);
+void training__v1__training_scheduling__put_forecasts(ProtobufCService *service,
+                                                      const Training__V1__PutForecastsRequest *input,
+                                                      Training__V1__BatchResponse_Closure closure,
+                                                      void *closure_data);
+void training__v1__training_scheduling__build_enrolment(ProtobufCService *service,
+                                                        const Training__V1__BuildEnrolmentRequest *input,
+                                                        Training__V1__EnrolmentSummary_Closure closure,
+                                                        void *closure_data);
+void training__v1__training_scheduling__get_enrolment(ProtobufCService *service,
+                                                      const Training__V1__GetEnrolmentRequest *input,
+                                                      Training__V1__GetEnrolmentResponse_Closure closure,
+                                                      void *closure_data);
+void training__v1__training_scheduling__get_agent_schedule(ProtobufCService *service,
+                                                           const Training__V1__GetAgentScheduleRequest *input,
+                                                           Training__V1__ScheduleResponse_Closure closure,
+                                                           void *closure_data);
+void training__v1__training_scheduling__get_team_schedule(ProtobufCService *service,
+                                                          const Training__V1__GetTeamScheduleRequest *input,
+                                                          Training__V1__ScheduleResponse_Closure closure,
+                                                          void *closure_data);
+void training__v1__training_scheduling__get_session_schedule(ProtobufCService *service,
+                                                             const Training__V1__GetSessionScheduleRequest *input,
+                                                             Training__V1__GetSessionScheduleResponse_Closure closure,
+                                                             void *closure_data);
+void training__v1__training_scheduling__sign_up(ProtobufCService *service,
+                                                const Training__V1__SignUpRequest *input,
+                                                Training__V1__SignUpResponse_Closure closure,
+                                                void *closure_data);
+void training__v1__training_scheduling__withdraw(ProtobufCService *service,
+                                                 const Training__V1__WithdrawRequest *input,
+                                                 Training__V1__WithdrawResponse_Closure closure,
+                                                 void *closure_data);
+void training__v1__training_scheduling__cancel_session(ProtobufCService *service,
+                                                       const Training__V1__CancelSessionRequest *input,
+                                                       Training__V1__SessionChangeResponse_Closure closure,
+                                                       void *closure_data);
+void training__v1__training_scheduling__move_session(ProtobufCService *service,
+                                                     const Training__V1__MoveSessionRequest *input,
+                                                     Training__V1__SessionChangeResponse_Closure closure,
+                                                     void *closure_data);
+void training__v1__training_scheduling__what_if(ProtobufCService *service,
+                                                const Training__V1__WhatIfRequest *input,
+                                                Training__V1__WhatIfResponse_Closure closure,
+                                                void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1013,6 +2563,10 @@ extern const ProtobufCEnumDescriptor    training__v1__course_kind__descriptor;
 extern const ProtobufCEnumDescriptor    training__v1__course_category__descriptor;
 extern const ProtobufCEnumDescriptor    training__v1__course_method__descriptor;
 extern const ProtobufCEnumDescriptor    training__v1__monthly_plan_state__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__enrolment_basis__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__attendance_requirement__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__unplaced_reason__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__sign_up_outcome__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__catalogue_course__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__put_courses_request__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__local_time_range__descriptor;
@@ -1029,6 +2583,34 @@ extern const ProtobufCMessageDescriptor training__v1__publish_monthly_plan_reque
 extern const ProtobufCMessageDescriptor training__v1__publish_monthly_plan_response__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__get_monthly_plan_request__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__get_monthly_plan_response__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__service_queue__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__put_queues_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__agent_shifts__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__put_shifts_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__interval_forecast__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__put_forecasts_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__enrolment__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__unplaced_enrolment__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__waiting_entry__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__enrolment_summary__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__build_enrolment_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__get_enrolment_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__get_enrolment_response__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__get_agent_schedule_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__get_team_schedule_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__schedule_response__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__get_session_schedule_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__get_session_schedule_response__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__sign_up_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__sign_up_response__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__withdraw_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__withdraw_response__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__cancel_session_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__move_session_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__session_change_response__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__what_if_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__interval_outlook__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__what_if_response__descriptor;
 extern const ProtobufCServiceDescriptor training__v1__training_scheduling__descriptor;
 
 PROTOBUF_C__END_DECLS
