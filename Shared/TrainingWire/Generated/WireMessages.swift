@@ -4548,6 +4548,12 @@ public enum CourseKind: Int32, Sendable, Hashable, CaseIterable {
     case serviceManagement = 10
     /// New-hire onboarding.
     case onboarding = 11
+    /// Handling complaints and escalations.
+    case complaintHandling = 12
+    /// Coping with pressure and difficult emotions.
+    case stressAndEmotionManagement = 13
+    /// Growth paths, for agents and managers.
+    case careerDevelopment = 14
 
     /// The name the value has in the .proto file, as a client in another language sees it.
     public var protoName: String {
@@ -4564,6 +4570,9 @@ public enum CourseKind: Int32, Sendable, Hashable, CaseIterable {
         case .problemSolving: "COURSE_KIND_PROBLEM_SOLVING"
         case .serviceManagement: "COURSE_KIND_SERVICE_MANAGEMENT"
         case .onboarding: "COURSE_KIND_ONBOARDING"
+        case .complaintHandling: "COURSE_KIND_COMPLAINT_HANDLING"
+        case .stressAndEmotionManagement: "COURSE_KIND_STRESS_AND_EMOTION_MANAGEMENT"
+        case .careerDevelopment: "COURSE_KIND_CAREER_DEVELOPMENT"
         }
     }
 }
@@ -4841,7 +4850,7 @@ extension CatalogueCourse: WireSampled {
     public static var wireSamples: [Self] {
         [
             Self(),
-            Self(courseId: "座席 agent ✓ 🎧 Ünïcode", title: "座席 agent ✓ 🎧 Ünïcode", kind: .onboarding, category: .optional, method: .online, durationMinutes: UInt32.max, purpose: "座席 agent ✓ 🎧 Ünïcode", topics: ["座席 agent ✓ 🎧 Ünïcode", "x"], preparation: "座席 agent ✓ 🎧 Ünïcode", criterionIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], metricIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], departments: ["座席 agent ✓ 🎧 Ünïcode", "x"], sites: ["座席 agent ✓ 🎧 Ünïcode", "x"], forManagers: true),
+            Self(courseId: "座席 agent ✓ 🎧 Ünïcode", title: "座席 agent ✓ 🎧 Ünïcode", kind: .careerDevelopment, category: .optional, method: .online, durationMinutes: UInt32.max, purpose: "座席 agent ✓ 🎧 Ünïcode", topics: ["座席 agent ✓ 🎧 Ünïcode", "x"], preparation: "座席 agent ✓ 🎧 Ünïcode", criterionIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], metricIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], departments: ["座席 agent ✓ 🎧 Ünïcode", "x"], sites: ["座席 agent ✓ 🎧 Ünïcode", "x"], forManagers: true),
         ]
     }
 }
@@ -5451,6 +5460,89 @@ extension PublishMonthlyPlanResponse: WireSampled {
         [
             Self(),
             Self(sessions: UInt32.max, publishedAtUnixMs: Int64.min),
+        ]
+    }
+}
+
+public struct ValidateMonthlyPlanRequest: Sendable, Hashable {
+    /// "YYYY-MM", required; a drafted month.
+    public var month: String
+
+    public init(month: String = "") {
+        self.month = month
+    }
+}
+
+extension ValidateMonthlyPlanRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ValidateMonthlyPlanRequest"
+    typealias CMessage = Training__V1__ValidateMonthlyPlanRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__validate_monthly_plan_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+    }
+}
+
+extension ValidateMonthlyPlanRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct ValidateMonthlyPlanResponse: Sendable, Hashable {
+    /// The number of sessions in the draft.
+    public var sessions: UInt32
+    /// Every violation PublishMonthlyPlan would report (same subjects and descriptions); empty
+    /// when the draft would publish as it is.
+    public var violations: [Violation]
+
+    public init(sessions: UInt32 = 0, violations: [Violation] = []) {
+        self.sessions = sessions
+        self.violations = violations
+    }
+}
+
+extension ValidateMonthlyPlanResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ValidateMonthlyPlanResponse"
+    typealias CMessage = Training__V1__ValidateMonthlyPlanResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__validate_monthly_plan_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.sessions = self.sessions
+        message.pointee.n_violations = self.violations.count
+        message.pointee.violations = arena.copy(self.violations.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.sessions = message.pointee.sessions
+        self.violations = try CRepeated(count: message.pointee.n_violations, base: message.pointee.violations).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try Violation(cMessage: CDecode.present(value)) } catch { throw error.prefixed("violations", index: i) }
+        }
+    }
+}
+
+extension ValidateMonthlyPlanResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(sessions: UInt32.max, violations: [Violation.wireSamples[1], Violation.wireSamples[1]]),
         ]
     }
 }
@@ -7127,6 +7219,16 @@ public enum TrainingSchedulingMethods {
     /// INTERNAL: a server bug.
     public static let getMonthlyPlan = RPCMethod<GetMonthlyPlanRequest, GetMonthlyPlanResponse>(path: "/training.v1.TrainingScheduling/GetMonthlyPlan")
 
+    /// Checks the month's draft as PublishMonthlyPlan would, without freezing it. A read.
+    /// OK: checked; the violations (if any) are in the response.
+    /// INVALID_ARGUMENT: month not YYYY-MM.
+    /// NOT_FOUND: the month has no draft.
+    /// FAILED_PRECONDITION: the month is already published (subject "month").
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let validateMonthlyPlan = RPCMethod<ValidateMonthlyPlanRequest, ValidateMonthlyPlanResponse>(path: "/training.v1.TrainingScheduling/ValidateMonthlyPlan")
+
     /// Adds or overwrites queues and their service-level targets. Mutating; honours idempotency_key.
     /// OK: one RecordResult per queue; invalid queues are REJECTED, not the call.
     /// INVALID_ARGUMENT: queues empty or over 1,000. Nothing stored.
@@ -7262,7 +7364,7 @@ public enum TrainingSchedulingMethods {
     public static let whatIf = RPCMethod<WhatIfRequest, WhatIfResponse>(path: "/training.v1.TrainingScheduling/WhatIf")
 
     /// Every method of the service, for routing tables and documentation.
-    public static let methodPaths: [String] = ["/training.v1.TrainingScheduling/PutCourses", "/training.v1.TrainingScheduling/PutTrainers", "/training.v1.TrainingScheduling/PutRooms", "/training.v1.TrainingScheduling/ApproveCourseware", "/training.v1.TrainingScheduling/DraftSessions", "/training.v1.TrainingScheduling/PublishMonthlyPlan", "/training.v1.TrainingScheduling/GetMonthlyPlan", "/training.v1.TrainingScheduling/PutQueues", "/training.v1.TrainingScheduling/PutShifts", "/training.v1.TrainingScheduling/PutForecasts", "/training.v1.TrainingScheduling/BuildEnrolment", "/training.v1.TrainingScheduling/GetEnrolment", "/training.v1.TrainingScheduling/GetAgentSchedule", "/training.v1.TrainingScheduling/GetTeamSchedule", "/training.v1.TrainingScheduling/GetSessionSchedule", "/training.v1.TrainingScheduling/SignUp", "/training.v1.TrainingScheduling/Withdraw", "/training.v1.TrainingScheduling/CancelSession", "/training.v1.TrainingScheduling/MoveSession", "/training.v1.TrainingScheduling/WhatIf"]
+    public static let methodPaths: [String] = ["/training.v1.TrainingScheduling/PutCourses", "/training.v1.TrainingScheduling/PutTrainers", "/training.v1.TrainingScheduling/PutRooms", "/training.v1.TrainingScheduling/ApproveCourseware", "/training.v1.TrainingScheduling/DraftSessions", "/training.v1.TrainingScheduling/PublishMonthlyPlan", "/training.v1.TrainingScheduling/GetMonthlyPlan", "/training.v1.TrainingScheduling/ValidateMonthlyPlan", "/training.v1.TrainingScheduling/PutQueues", "/training.v1.TrainingScheduling/PutShifts", "/training.v1.TrainingScheduling/PutForecasts", "/training.v1.TrainingScheduling/BuildEnrolment", "/training.v1.TrainingScheduling/GetEnrolment", "/training.v1.TrainingScheduling/GetAgentSchedule", "/training.v1.TrainingScheduling/GetTeamSchedule", "/training.v1.TrainingScheduling/GetSessionSchedule", "/training.v1.TrainingScheduling/SignUp", "/training.v1.TrainingScheduling/Withdraw", "/training.v1.TrainingScheduling/CancelSession", "/training.v1.TrainingScheduling/MoveSession", "/training.v1.TrainingScheduling/WhatIf"]
 }
 
 /// Every message of the contract, for tests and leak checks that must cover them all.
@@ -7352,6 +7454,8 @@ public enum WireCatalog {
         DraftSessionsResponse.self,
         PublishMonthlyPlanRequest.self,
         PublishMonthlyPlanResponse.self,
+        ValidateMonthlyPlanRequest.self,
+        ValidateMonthlyPlanResponse.self,
         GetMonthlyPlanRequest.self,
         GetMonthlyPlanResponse.self,
         ServiceQueue.self,

@@ -637,6 +637,96 @@ void   training__v1__publish_monthly_plan_response__free_unpacked
   assert(message->base.descriptor == &training__v1__publish_monthly_plan_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   training__v1__validate_monthly_plan_request__init
+                     (Training__V1__ValidateMonthlyPlanRequest         *message)
+{
+  static const Training__V1__ValidateMonthlyPlanRequest init_value = TRAINING__V1__VALIDATE_MONTHLY_PLAN_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__validate_monthly_plan_request__get_packed_size
+                     (const Training__V1__ValidateMonthlyPlanRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__validate_monthly_plan_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__validate_monthly_plan_request__pack
+                     (const Training__V1__ValidateMonthlyPlanRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__validate_monthly_plan_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__validate_monthly_plan_request__pack_to_buffer
+                     (const Training__V1__ValidateMonthlyPlanRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__validate_monthly_plan_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ValidateMonthlyPlanRequest *
+       training__v1__validate_monthly_plan_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ValidateMonthlyPlanRequest *)
+     protobuf_c_message_unpack (&training__v1__validate_monthly_plan_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__validate_monthly_plan_request__free_unpacked
+                     (Training__V1__ValidateMonthlyPlanRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__validate_monthly_plan_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__validate_monthly_plan_response__init
+                     (Training__V1__ValidateMonthlyPlanResponse         *message)
+{
+  static const Training__V1__ValidateMonthlyPlanResponse init_value = TRAINING__V1__VALIDATE_MONTHLY_PLAN_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__validate_monthly_plan_response__get_packed_size
+                     (const Training__V1__ValidateMonthlyPlanResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__validate_monthly_plan_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__validate_monthly_plan_response__pack
+                     (const Training__V1__ValidateMonthlyPlanResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__validate_monthly_plan_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__validate_monthly_plan_response__pack_to_buffer
+                     (const Training__V1__ValidateMonthlyPlanResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__validate_monthly_plan_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ValidateMonthlyPlanResponse *
+       training__v1__validate_monthly_plan_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ValidateMonthlyPlanResponse *)
+     protobuf_c_message_unpack (&training__v1__validate_monthly_plan_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__validate_monthly_plan_response__free_unpacked
+                     (Training__V1__ValidateMonthlyPlanResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__validate_monthly_plan_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   training__v1__get_monthly_plan_request__init
                      (Training__V1__GetMonthlyPlanRequest         *message)
 {
@@ -2948,6 +3038,95 @@ const ProtobufCMessageDescriptor training__v1__publish_monthly_plan_response__de
   (ProtobufCMessageInit) training__v1__publish_monthly_plan_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor training__v1__validate_monthly_plan_request__field_descriptors[1] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ValidateMonthlyPlanRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__validate_monthly_plan_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__validate_monthly_plan_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__validate_monthly_plan_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ValidateMonthlyPlanRequest",
+  "ValidateMonthlyPlanRequest",
+  "Training__V1__ValidateMonthlyPlanRequest",
+  "training.v1",
+  sizeof(Training__V1__ValidateMonthlyPlanRequest),
+  1,
+  training__v1__validate_monthly_plan_request__field_descriptors,
+  training__v1__validate_monthly_plan_request__field_indices_by_name,
+  1,  training__v1__validate_monthly_plan_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__validate_monthly_plan_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__validate_monthly_plan_response__field_descriptors[2] =
+{
+  {
+    "sessions",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ValidateMonthlyPlanResponse, sessions),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "violations",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__ValidateMonthlyPlanResponse, n_violations),
+    offsetof(Training__V1__ValidateMonthlyPlanResponse, violations),
+    &training__v1__violation__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__validate_monthly_plan_response__field_indices_by_name[] = {
+  0,   /* field[0] = sessions */
+  1,   /* field[1] = violations */
+};
+static const ProtobufCIntRange training__v1__validate_monthly_plan_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__validate_monthly_plan_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ValidateMonthlyPlanResponse",
+  "ValidateMonthlyPlanResponse",
+  "Training__V1__ValidateMonthlyPlanResponse",
+  "training.v1",
+  sizeof(Training__V1__ValidateMonthlyPlanResponse),
+  2,
+  training__v1__validate_monthly_plan_response__field_descriptors,
+  training__v1__validate_monthly_plan_response__field_indices_by_name,
+  1,  training__v1__validate_monthly_plan_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__validate_monthly_plan_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor training__v1__get_monthly_plan_request__field_descriptors[1] =
 {
   {
@@ -5154,7 +5333,7 @@ const ProtobufCMessageDescriptor training__v1__what_if_response__descriptor =
   (ProtobufCMessageInit) training__v1__what_if_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCEnumValue training__v1__course_kind__enum_values_by_number[12] =
+static const ProtobufCEnumValue training__v1__course_kind__enum_values_by_number[15] =
 {
   { "COURSE_KIND_UNSPECIFIED", "TRAINING__V1__COURSE_KIND__COURSE_KIND_UNSPECIFIED", 0 },
   { "COURSE_KIND_NEW_BUSINESS", "TRAINING__V1__COURSE_KIND__COURSE_KIND_NEW_BUSINESS", 1 },
@@ -5168,12 +5347,17 @@ static const ProtobufCEnumValue training__v1__course_kind__enum_values_by_number
   { "COURSE_KIND_PROBLEM_SOLVING", "TRAINING__V1__COURSE_KIND__COURSE_KIND_PROBLEM_SOLVING", 9 },
   { "COURSE_KIND_SERVICE_MANAGEMENT", "TRAINING__V1__COURSE_KIND__COURSE_KIND_SERVICE_MANAGEMENT", 10 },
   { "COURSE_KIND_ONBOARDING", "TRAINING__V1__COURSE_KIND__COURSE_KIND_ONBOARDING", 11 },
+  { "COURSE_KIND_COMPLAINT_HANDLING", "TRAINING__V1__COURSE_KIND__COURSE_KIND_COMPLAINT_HANDLING", 12 },
+  { "COURSE_KIND_STRESS_AND_EMOTION_MANAGEMENT", "TRAINING__V1__COURSE_KIND__COURSE_KIND_STRESS_AND_EMOTION_MANAGEMENT", 13 },
+  { "COURSE_KIND_CAREER_DEVELOPMENT", "TRAINING__V1__COURSE_KIND__COURSE_KIND_CAREER_DEVELOPMENT", 14 },
 };
 static const ProtobufCIntRange training__v1__course_kind__value_ranges[] = {
-{0, 0},{0, 12}
+{0, 0},{0, 15}
 };
-static const ProtobufCEnumValueIndex training__v1__course_kind__enum_values_by_name[12] =
+static const ProtobufCEnumValueIndex training__v1__course_kind__enum_values_by_name[15] =
 {
+  { "COURSE_KIND_CAREER_DEVELOPMENT", 14 },
+  { "COURSE_KIND_COMPLAINT_HANDLING", 12 },
   { "COURSE_KIND_CUSTOMER_SERVICE_SKILLS", 6 },
   { "COURSE_KIND_INTERNAL_SERVICE", 7 },
   { "COURSE_KIND_NEW_BUSINESS", 1 },
@@ -5184,6 +5368,7 @@ static const ProtobufCEnumValueIndex training__v1__course_kind__enum_values_by_n
   { "COURSE_KIND_SERVICE_MANAGEMENT", 10 },
   { "COURSE_KIND_SERVICE_QUALITY_IMPROVEMENT", 4 },
   { "COURSE_KIND_SKILL_IMPROVEMENT", 3 },
+  { "COURSE_KIND_STRESS_AND_EMOTION_MANAGEMENT", 13 },
   { "COURSE_KIND_TEAM_COLLABORATION", 8 },
   { "COURSE_KIND_UNSPECIFIED", 0 },
 };
@@ -5194,9 +5379,9 @@ const ProtobufCEnumDescriptor training__v1__course_kind__descriptor =
   "CourseKind",
   "Training__V1__CourseKind",
   "training.v1",
-  12,
+  15,
   training__v1__course_kind__enum_values_by_number,
-  12,
+  15,
   training__v1__course_kind__enum_values_by_name,
   1,
   training__v1__course_kind__value_ranges,
@@ -5436,7 +5621,7 @@ const ProtobufCEnumDescriptor training__v1__sign_up_outcome__descriptor =
   training__v1__sign_up_outcome__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor training__v1__training_scheduling__method_descriptors[20] =
+static const ProtobufCMethodDescriptor training__v1__training_scheduling__method_descriptors[21] =
 {
   { "PutCourses", &training__v1__put_courses_request__descriptor, &training__v1__batch_response__descriptor },
   { "PutTrainers", &training__v1__put_trainers_request__descriptor, &training__v1__batch_response__descriptor },
@@ -5445,6 +5630,7 @@ static const ProtobufCMethodDescriptor training__v1__training_scheduling__method
   { "DraftSessions", &training__v1__draft_sessions_request__descriptor, &training__v1__draft_sessions_response__descriptor },
   { "PublishMonthlyPlan", &training__v1__publish_monthly_plan_request__descriptor, &training__v1__publish_monthly_plan_response__descriptor },
   { "GetMonthlyPlan", &training__v1__get_monthly_plan_request__descriptor, &training__v1__get_monthly_plan_response__descriptor },
+  { "ValidateMonthlyPlan", &training__v1__validate_monthly_plan_request__descriptor, &training__v1__validate_monthly_plan_response__descriptor },
   { "PutQueues", &training__v1__put_queues_request__descriptor, &training__v1__batch_response__descriptor },
   { "PutShifts", &training__v1__put_shifts_request__descriptor, &training__v1__batch_response__descriptor },
   { "PutForecasts", &training__v1__put_forecasts_request__descriptor, &training__v1__batch_response__descriptor },
@@ -5461,25 +5647,26 @@ static const ProtobufCMethodDescriptor training__v1__training_scheduling__method
 };
 const unsigned training__v1__training_scheduling__method_indices_by_name[] = {
   3,        /* ApproveCourseware */
-  10,        /* BuildEnrolment */
-  17,        /* CancelSession */
+  11,        /* BuildEnrolment */
+  18,        /* CancelSession */
   4,        /* DraftSessions */
-  12,        /* GetAgentSchedule */
-  11,        /* GetEnrolment */
+  13,        /* GetAgentSchedule */
+  12,        /* GetEnrolment */
   6,        /* GetMonthlyPlan */
-  14,        /* GetSessionSchedule */
-  13,        /* GetTeamSchedule */
-  18,        /* MoveSession */
+  15,        /* GetSessionSchedule */
+  14,        /* GetTeamSchedule */
+  19,        /* MoveSession */
   5,        /* PublishMonthlyPlan */
   0,        /* PutCourses */
-  9,        /* PutForecasts */
-  7,        /* PutQueues */
+  10,        /* PutForecasts */
+  8,        /* PutQueues */
   2,        /* PutRooms */
-  8,        /* PutShifts */
+  9,        /* PutShifts */
   1,        /* PutTrainers */
-  15,        /* SignUp */
-  19,        /* WhatIf */
-  16         /* Withdraw */
+  16,        /* SignUp */
+  7,        /* ValidateMonthlyPlan */
+  20,        /* WhatIf */
+  17         /* Withdraw */
 };
 const ProtobufCServiceDescriptor training__v1__training_scheduling__descriptor =
 {
@@ -5488,7 +5675,7 @@ const ProtobufCServiceDescriptor training__v1__training_scheduling__descriptor =
   "TrainingScheduling",
   "Training__V1__TrainingScheduling",
   "training.v1",
-  20,
+  21,
   training__v1__training_scheduling__method_descriptors,
   training__v1__training_scheduling__method_indices_by_name
 };
@@ -5548,13 +5735,21 @@ void training__v1__training_scheduling__get_monthly_plan(ProtobufCService *servi
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
   service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void training__v1__training_scheduling__validate_monthly_plan(ProtobufCService *service,
+                                                              const Training__V1__ValidateMonthlyPlanRequest *input,
+                                                              Training__V1__ValidateMonthlyPlanResponse_Closure closure,
+                                                              void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void training__v1__training_scheduling__put_queues(ProtobufCService *service,
                                                    const Training__V1__PutQueuesRequest *input,
                                                    Training__V1__BatchResponse_Closure closure,
                                                    void *closure_data)
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
-  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__put_shifts(ProtobufCService *service,
                                                    const Training__V1__PutShiftsRequest *input,
@@ -5562,7 +5757,7 @@ void training__v1__training_scheduling__put_shifts(ProtobufCService *service,
                                                    void *closure_data)
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
-  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__put_forecasts(ProtobufCService *service,
                                                       const Training__V1__PutForecastsRequest *input,
@@ -5570,7 +5765,7 @@ void training__v1__training_scheduling__put_forecasts(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__build_enrolment(ProtobufCService *service,
                                                         const Training__V1__BuildEnrolmentRequest *input,
@@ -5578,7 +5773,7 @@ void training__v1__training_scheduling__build_enrolment(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__get_enrolment(ProtobufCService *service,
                                                       const Training__V1__GetEnrolmentRequest *input,
@@ -5586,7 +5781,7 @@ void training__v1__training_scheduling__get_enrolment(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__get_agent_schedule(ProtobufCService *service,
                                                            const Training__V1__GetAgentScheduleRequest *input,
@@ -5594,7 +5789,7 @@ void training__v1__training_scheduling__get_agent_schedule(ProtobufCService *ser
                                                            void *closure_data)
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__get_team_schedule(ProtobufCService *service,
                                                           const Training__V1__GetTeamScheduleRequest *input,
@@ -5602,7 +5797,7 @@ void training__v1__training_scheduling__get_team_schedule(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
-  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__get_session_schedule(ProtobufCService *service,
                                                              const Training__V1__GetSessionScheduleRequest *input,
@@ -5610,7 +5805,7 @@ void training__v1__training_scheduling__get_session_schedule(ProtobufCService *s
                                                              void *closure_data)
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__sign_up(ProtobufCService *service,
                                                 const Training__V1__SignUpRequest *input,
@@ -5618,7 +5813,7 @@ void training__v1__training_scheduling__sign_up(ProtobufCService *service,
                                                 void *closure_data)
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__withdraw(ProtobufCService *service,
                                                  const Training__V1__WithdrawRequest *input,
@@ -5626,7 +5821,7 @@ void training__v1__training_scheduling__withdraw(ProtobufCService *service,
                                                  void *closure_data)
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__cancel_session(ProtobufCService *service,
                                                        const Training__V1__CancelSessionRequest *input,
@@ -5634,7 +5829,7 @@ void training__v1__training_scheduling__cancel_session(ProtobufCService *service
                                                        void *closure_data)
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
-  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__move_session(ProtobufCService *service,
                                                      const Training__V1__MoveSessionRequest *input,
@@ -5642,7 +5837,7 @@ void training__v1__training_scheduling__move_session(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
-  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__what_if(ProtobufCService *service,
                                                 const Training__V1__WhatIfRequest *input,
@@ -5650,7 +5845,7 @@ void training__v1__training_scheduling__what_if(ProtobufCService *service,
                                                 void *closure_data)
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__init (Training__V1__TrainingScheduling_Service *service,
                                               Training__V1__TrainingScheduling_ServiceDestroy destroy)
