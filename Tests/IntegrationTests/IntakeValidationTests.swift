@@ -86,6 +86,9 @@ struct IntakeValidationTests {
         cases.append(("ListTierAssignments never closed", .notFound, "", {
             _ = try await client.call(intake.listTierAssignments, ListTierAssignmentsRequest(month: "2026-09"))
         }))
+        cases.append(("GetMonthToDateTiers bad month", .invalidArgument, "month", {
+            _ = try await client.call(intake.getMonthToDateTiers, GetMonthToDateTiersRequest(month: "2026-10-01"))
+        }))
         cases.append(("GetWeeklyWatchList bad week", .invalidArgument, "week", {
             _ = try await client.call(intake.getWeeklyWatchList, GetWeeklyWatchListRequest(week: "2026-W60"))
         }))

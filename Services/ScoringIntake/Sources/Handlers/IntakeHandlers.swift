@@ -49,6 +49,7 @@ struct IntakeHandlers: Sendable {
         router.registerAsync(ScoringIntakeMethods.setTierPolicy, handler: setTierPolicy)
         router.registerAsync(ScoringIntakeMethods.closeMonth, handler: closeMonth)
         router.registerAsync(ScoringIntakeMethods.listTierAssignments, handler: listTierAssignments)
+        router.registerAsync(ScoringIntakeMethods.getMonthToDateTiers, handler: getMonthToDateTiers)
         router.registerAsync(ScoringIntakeMethods.getWeeklyWatchList, handler: getWeeklyWatchList)
         router.registerAsync(ScoringIntakeMethods.submitWatchListSummary, handler: submitWatchListSummary)
     }
@@ -313,6 +314,19 @@ struct IntakeHandlers: Sendable {
         return ListTierAssignmentsResponse(
             month: month.description, appliesToMonth: month.next.description, revision: UInt32(closed.revision),
             policyVersion: UInt32(closed.policyVersion), closedAtUnixMs: closed.closedAt, assignments: assignments.map(\.wire))
+    }
+
+    /// The tiers a close of the month would assign now, computed as `CloseMonth` computes
+    /// them (the same repository function) and stored nowhere: a read on a reader.
+    func getMonthToDateTiers(_ request: GetMonthToDateTiersRequest, _ context: CallContext) async throws -> GetMonthToDateTiersResponse {
+        guard let month = YearMonth(request.month) else { throw IntakeError.invalid("month", "must be a month YYYY-MM") }
+        let now = self.now
+        let computed = try await database.read(context) { db in
+            try repository.computeTiers(month, now: now, mustHaveEnded: false, previous: [:], db)
+        }
+        return GetMonthToDateTiersResponse(
+            month: month.description, appliesToMonth: month.next.description, policyVersion: UInt32(computed.policy.version),
+            asOf: computed.today.description, assignments: computed.assignments.map(\.wire))
     }
 
     // MARK: Weekly watch list

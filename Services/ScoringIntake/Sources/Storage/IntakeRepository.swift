@@ -401,10 +401,28 @@ struct IntakeRepository: Sendable {
         var assignments: [TierAssignment]
     }
 
-    func closeMonth(_ month: YearMonth, force: Bool, now: Int64, caller: String, _ db: SQLiteConnection) throws -> ClosedMonth {
+    /// What a close of `month` would assign at `now`: the center's calendar, the current
+    /// policy, the month's counting evaluations and each agent's roster standing on the
+    /// month's last day. Both `closeMonth` (which stores it) and the month-to-date read
+    /// (which does not) compute tiers here and nowhere else.
+    struct ComputedTiers: Sendable {
+        /// Today on the center's calendar, at `now`.
+        var today: LocalDate
+        var policy: TierPolicy
+        /// Sorted by agent id.
+        var assignments: [TierAssignment]
+    }
+
+    /// - Parameters:
+    ///   - mustHaveEnded: true for a close that is not forced: a month not yet over on the
+    ///     center's calendar is FAILED_PRECONDITION (subject "month").
+    ///   - previous: the tiers of the month's latest stored revision, to mark changes (empty: none).
+    func computeTiers(
+        _ month: YearMonth, now: Int64, mustHaveEnded: Bool, previous: [String: Tier], _ db: SQLiteConnection
+    ) throws -> ComputedTiers {
         let calendar = try requireCalendar(db)
         let today = calendar.localDate(unixMilliseconds: now)
-        if !force && !MonthClose.hasEnded(month, today: today) {
+        if mustHaveEnded && !MonthClose.hasEnded(month, today: today) {
             throw IntakeError.precondition("month", "\(month) has not ended (today is \(today) in \(calendar.timeZoneIdentifier)); pass force to close it early")
         }
         let policy = try currentPolicy(db)
@@ -413,6 +431,15 @@ struct IntakeRepository: Sendable {
             guard let entry = RosterDecision.standing(on: month.lastDay, in: history) else { return nil }
             return AgentMonth(entry: entry, statistics: statistics[entry.agentID] ?? ScoreStatistics())
         }
+        do throws(CenterCalendar.Problem) {
+            let assignments = try MonthClose.assignments(month: month, agents: agents, policy: policy, calendar: calendar, previous: previous)
+            return ComputedTiers(today: today, policy: policy, assignments: assignments)
+        } catch let problem {
+            throw Self.calendarProblem(problem)
+        }
+    }
+
+    func closeMonth(_ month: YearMonth, force: Bool, now: Int64, caller: String, _ db: SQLiteConnection) throws -> ClosedMonth {
         let previousRevision = try db.query("SELECT MAX(revision) FROM month_closes WHERE month = ?", [.integer(Int64(month.index))]) {
             $0.isNull(at: 0) ? 0 : $0.int(at: 0)
         }.first ?? 0
@@ -425,12 +452,9 @@ struct IntakeRepository: Sendable {
                 previous[agent] = Tier(rawValue: tier)
             }
         }
-        let assignments: [TierAssignment]
-        do throws(CenterCalendar.Problem) {
-            assignments = try MonthClose.assignments(month: month, agents: agents, policy: policy, calendar: calendar, previous: previous)
-        } catch let problem {
-            throw Self.calendarProblem(problem)
-        }
+        let computed = try computeTiers(month, now: now, mustHaveEnded: !force, previous: previous, db)
+        let policy = computed.policy
+        let assignments = computed.assignments
         let revision = previousRevision + 1
         try db.run("INSERT INTO month_closes (month, revision, policy_version, closed_ms, caller) VALUES (?, ?, ?, ?, ?)",
                    [.integer(Int64(month.index)), .integer(Int64(revision)), .integer(Int64(policy.version)), .integer(now), .text(caller)])
