@@ -69,7 +69,9 @@ let package = Package(
             name: "ScoringIntakeMain", dependencies: ["ScoringIntake", "ServiceKit"],
             path: "Services/ScoringIntake/Main", swiftSettings: swiftSettings),
         .target(
-            name: "TrainingScheduling", dependencies: ["CalendarDates", "ServiceKit", "RPCRuntime", "SQLiteStorage", "TrainingWire"],
+            name: "TrainingScheduling",
+            dependencies: ["CalendarDates", "ServiceKit", "RPCRuntime", "SQLiteStorage", "TrainingWire",
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Logging", package: "swift-log")],
             path: "Services/TrainingScheduling/Sources", swiftSettings: swiftSettings),
         .executableTarget(
             name: "TrainingSchedulingMain", dependencies: ["TrainingScheduling", "ServiceKit"],
@@ -136,7 +138,9 @@ let package = Package(
             name: "TrainingSchedulingTests", dependencies: ["TrainingScheduling"],
             path: "Tests/TrainingSchedulingTests", swiftSettings: swiftSettings),
         .testTarget(
-            name: "ScoringIntakeTests", dependencies: ["ScoringIntake", "CalendarDates"],
+            name: "ScoringIntakeTests",
+            dependencies: ["ScoringIntake", "CalendarDates", "ServiceKit", "SQLiteStorage", "RPCRuntime", "TrainingWire", "TestSupport",
+                           .product(name: "Logging", package: "swift-log")],
             path: "Tests/ScoringIntakeTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests", dependencies: ["TestSupport", "RPCRuntime", "TrainingWire", "SQLiteStorage"],

@@ -25,11 +25,15 @@ public protocol ServiceDefinition {
     /// `/training.v1.EventAdmin/*` (list deliveries, replay an event); its migrations must
     /// include `EventOutbox.schema` and `IdempotentWrites.migration`.
     static var producesEvents: Bool { get }
+    /// Work the service does by itself besides answering calls (e.g. a daily job), started
+    /// after the server and stopped before it.
+    static func backgroundServices(environment: ServiceEnvironment) throws -> [any Service]
 }
 
 extension ServiceDefinition {
     public static func eventEffects(environment: ServiceEnvironment) -> [String: EventEffect] { [:] }
     public static var producesEvents: Bool { false }
+    public static func backgroundServices(environment: ServiceEnvironment) throws -> [any Service] { [] }
 }
 
 /// What handlers of a service may use.
@@ -47,6 +51,16 @@ public struct ServiceEnvironment: Sendable {
 public struct StartupError: Error, CustomStringConvertible {
     public let description: String
     public let exitCode: Int32
+
+    public init(description: String, exitCode: Int32) {
+        self.description = description
+        self.exitCode = exitCode
+    }
+
+    /// A setting the service cannot use: exit 78 (EX_CONFIG), as for the host's own settings.
+    public static func configuration(_ error: ConfigurationError) -> StartupError {
+        StartupError(description: "configuration error: \(error)", exitCode: 78)
+    }
 }
 
 /// Starts a service: configuration, logging, database, socket, signals.
@@ -125,6 +139,9 @@ public enum ServiceHost {
             var settings = EventDelivery.Settings()
             settings.maximumRejections = configuration.eventMaximumRejections
             services.append(.init(service: EventDelivery(outbox: outbox, database: database, clock: clock, settings: settings, logger: logger)))
+        }
+        for service in try Definition.backgroundServices(environment: environment) {
+            services.append(.init(service: service))
         }
         let group = ServiceGroup(
             configuration: .init(

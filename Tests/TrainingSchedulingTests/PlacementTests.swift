@@ -40,7 +40,7 @@ import Testing
             agents: [a], courses: [Self.skills, Self.quality],
             sessions: [Self.session("S1", Self.skills, 540, 600), Self.session("S2", Self.quality, 570, 630)]))
         #expect(clash.placements.map(\.session) == ["S1"])
-        #expect(clash.unplaced == [Placement.Unplaced(agent: "a1", course: "C-quality", reason: .clashesWithOtherTraining)])
+        #expect(clash.unplaced == [Placement.Unplaced(agent: "a1", course: "C-quality", reason: .clashesWithOtherTraining, required: true)])
 
         // With a later session of the second course, both are placed, back to back.
         let fits = try Placement.place(Self.input(
@@ -55,7 +55,7 @@ import Testing
         let agents = ["a1", "a2", "a3"].map { Self.agent($0) }
         let result = try Placement.place(Self.input(agents: agents, sessions: [Self.session("S1", Self.skills, 540, 600, capacity: 2)]))
         #expect(result.placements.map(\.agent) == ["a1", "a2"])
-        #expect(result.unplaced == [Placement.Unplaced(agent: "a3", course: "C-skills", reason: .noSeat)])
+        #expect(result.unplaced == [Placement.Unplaced(agent: "a3", course: "C-skills", reason: .noSeat, required: true)])
     }
 
     @Test func sessionsMustLieWithinTheShiftUnlessThePolicyAllowsOffShift() throws {
@@ -196,7 +196,7 @@ import Testing
         #expect(second.placements.map(\.seat) == [Placement.Seat(agent: "a1", session: "S1"), Placement.Seat(agent: "a3", session: "S3")])
         #expect(second.placements.allSatisfy { $0.kept })
         #expect(second.dropped == [Placement.Dropped(seat: Placement.Seat(agent: "a2", session: "S2"), reason: .outsideShifts)])
-        #expect(second.unplaced == [Placement.Unplaced(agent: "a2", course: "C-skills", reason: .noSeat)])
+        #expect(second.unplaced == [Placement.Unplaced(agent: "a2", course: "C-skills", reason: .noSeat, required: true)])
     }
 
     @Test func seatsThatNoLongerApplyAreDroppedWithTheirReason() throws {

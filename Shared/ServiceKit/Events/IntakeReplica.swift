@@ -54,7 +54,7 @@ public enum IntakeReplica {
     ]
 
     /// Keeps the newest revision of each month: an older one arriving late changes nothing.
-    static func applyMonthClosed(_ envelope: EventEnvelope, _ db: SQLiteConnection) throws {
+    public static func applyMonthClosed(_ envelope: EventEnvelope, _ db: SQLiteConnection) throws {
         let event = try MonthClosed(serializedBytes: envelope.payload)
         let stored = try db.query("SELECT revision FROM replica_month_closes WHERE month = ?", [.text(event.month)]) { $0.int(at: 0) }.first
         if let stored, stored >= Int(event.revision) { return }
@@ -80,7 +80,7 @@ public enum IntakeReplica {
     }
 
     /// Keeps each agent's newest entry by effective date.
-    static func applyRosterChanged(_ envelope: EventEnvelope, _ db: SQLiteConnection) throws {
+    public static func applyRosterChanged(_ envelope: EventEnvelope, _ db: SQLiteConnection) throws {
         let event = try RosterChanged(serializedBytes: envelope.payload)
         guard let entry = event.entry, !entry.agentId.isEmpty else { throw ReplicaError("RosterChanged without an entry") }
         let stored = try db.query("SELECT effective_date FROM replica_agents WHERE agent_id = ?", [.text(entry.agentId)]) { $0.text(at: 0) }.first

@@ -1,5 +1,5 @@
 /// An agent as placement sees them: who they are, whom they report to, what they serve,
-/// and where they stand for enrolment.
+/// where they work, and where they stand for enrolment.
 public struct Agent: Hashable, Sendable {
     public var id: AgentID
     public var team: TeamID
@@ -8,13 +8,24 @@ public struct Agent: Hashable, Sendable {
     /// The queues the agent serves; an agent may serve several.
     public var queues: [QueueID]
     public var standing: AgentStanding
+    /// The roster's department and site: a course's audience may name them.
+    public var department: String
+    public var site: String
+    /// Whether someone on the roster reports to this person: courses for managers are theirs.
+    public var leadsTeam: Bool
 
-    public init(id: AgentID, team: TeamID, teamLeader: AgentID?, queues: [QueueID], standing: AgentStanding) {
+    public init(
+        id: AgentID, team: TeamID, teamLeader: AgentID?, queues: [QueueID], standing: AgentStanding,
+        department: String = "", site: String = "", leadsTeam: Bool = false
+    ) {
         self.id = id
         self.team = team
         self.teamLeader = teamLeader
         self.queues = queues
         self.standing = standing
+        self.department = department
+        self.site = site
+        self.leadsTeam = leadsTeam
     }
 
     public var isOnboarding: Bool { standing == .onboarding }
@@ -25,15 +36,36 @@ public struct Course: Hashable, Sendable {
     public var id: CourseID
     public var category: CourseCategory
     public var kind: CourseKind
+    /// Who the course is for; the default is everyone.
+    public var audience: CourseAudience
 
-    public init(id: CourseID, category: CourseCategory, kind: CourseKind) {
+    public init(id: CourseID, category: CourseCategory, kind: CourseKind, audience: CourseAudience = CourseAudience()) {
         self.id = id
         self.category = category
         self.kind = kind
+        self.audience = audience
     }
 
     public func binding(for standing: AgentStanding) -> CourseBinding {
         CourseBinding.of(category: category, kind: kind, for: standing)
+    }
+
+    /// The binding for one agent: not applicable outside the course's audience (another
+    /// department or site, or a managers' course for someone who leads no team), else as the
+    /// agent's standing decides.
+    public func binding(for agent: Agent) -> CourseBinding {
+        guard audience.includes(agent) else { return .notApplicable }
+        return binding(for: agent.standing)
+    }
+}
+
+extension CourseAudience {
+    /// Empty lists mean everyone; a managers' course is only for those who lead a team.
+    public func includes(_ agent: Agent) -> Bool {
+        (departments.isEmpty || departments.contains(agent.department))
+            && (sites.isEmpty || sites.contains(agent.site))
+            && (standings.isEmpty || standings.contains(agent.standing))
+            && (!forManagers || agent.leadsTeam)
     }
 }
 
@@ -94,15 +126,24 @@ public enum Placement {
         public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.agent, lhs.session) < (rhs.agent, rhs.session) }
     }
 
-    /// An agent's wish to attend a course that is voluntary for them.
+    /// An agent's wish to attend a course that is voluntary for them, in one session of it
+    /// if they chose one (a sign-up), or in any.
     public struct Volunteer: Hashable, Sendable {
         public var agent: AgentID
         public var course: CourseID
+        public var session: SessionID?
 
-        public init(agent: AgentID, course: CourseID) {
+        public init(agent: AgentID, course: CourseID, session: SessionID? = nil) {
             self.agent = agent
             self.course = course
+            self.session = session
         }
+    }
+
+    /// An agent and a course: one demand.
+    private struct Enrolled: Hashable {
+        let agent: AgentID
+        let course: CourseID
     }
 
     /// Everything one placement run needs.
@@ -115,8 +156,10 @@ public enum Placement {
         public var forecasts: [QueueForecast]
         /// The seats of the last run: kept wherever they are still valid.
         public var previous: [Seat]
-        /// Voluntary enrolments, placed after every bound one. A volunteer for a course that
-        /// binds the agent anyway, or that does not apply to them, adds nothing.
+        /// Voluntary enrolments, placed after every bound one, first come first served: in the
+        /// order given (a waiting list is this order). A volunteer for a course that binds the
+        /// agent anyway, or that does not apply to them, adds nothing; a second wish for the
+        /// same course is ignored.
         public var volunteers: [Volunteer]
         public var policy: Policy
 
@@ -145,6 +188,8 @@ public enum Placement {
         public var withOwnTeamLeader: Bool
         /// Carried over from the previous run.
         public var kept: Bool
+        /// The course binds the agent (else they volunteered).
+        public var required: Bool
 
         public var seat: Seat { Seat(agent: agent, session: session) }
     }
@@ -170,6 +215,8 @@ public enum Placement {
         public var agent: AgentID
         public var course: CourseID
         public var reason: Reason
+        /// The course binds the agent; false for a volunteer still waiting for a seat.
+        public var required: Bool
     }
 
     /// Why a previous seat was not kept. Its agent and course are placed again if possible.
@@ -269,23 +316,29 @@ public enum Placement {
         let sortedCourses = courses.values.sorted { $0.id < $1.id }
 
         // Demands: bound first, mandatory before elective, then by course and agent.
-        struct Demand { let rank: CourseCategory; let course: CourseID; let agent: Int }
+        struct Demand { let rank: CourseCategory; let course: CourseID; let agent: Int; var session: Int? = nil }
         var bound: [Demand] = []
-        var enrolled = Set<Volunteer>()
+        var enrolled = Set<Enrolled>()
         for (i, agent) in agents.enumerated() {
-            for course in sortedCourses where course.binding(for: agent.standing) == .binds {
+            for course in sortedCourses where course.binding(for: agent) == .binds {
                 bound.append(Demand(
                     rank: CourseBinding.effectiveCategory(course.category, kind: course.kind), course: course.id, agent: i))
-                enrolled.insert(Volunteer(agent: agent.id, course: course.id))
+                enrolled.insert(Enrolled(agent: agent.id, course: course.id))
             }
         }
         bound.sort { ($0.rank, $0.course, $0.agent) < ($1.rank, $1.course, $1.agent) }
         var voluntary: [Demand] = []
-        for volunteer in Set(input.volunteers).sorted(by: { ($0.course, $0.agent) < ($1.course, $1.agent) }) {
+        for volunteer in input.volunteers {
             guard let i = coverage.agentIndex[volunteer.agent], let course = courses[volunteer.course],
-                  course.binding(for: agents[i].standing) == .voluntary else { continue }
-            voluntary.append(Demand(rank: course.category, course: course.id, agent: i))
-            enrolled.insert(volunteer)
+                  course.binding(for: agents[i]) == .voluntary,
+                  !enrolled.contains(Enrolled(agent: volunteer.agent, course: course.id)) else { continue }
+            var session: Int?
+            if let chosen = volunteer.session {
+                guard let s = sessionIndex[chosen], states[s].session.course == course.id else { continue }
+                session = s
+            }
+            voluntary.append(Demand(rank: course.category, course: course.id, agent: i, session: session))
+            enrolled.insert(Enrolled(agent: volunteer.agent, course: course.id))
         }
 
         // Per agent: the spans of their placed sessions and the courses they are placed in.
@@ -318,7 +371,9 @@ public enum Placement {
             busy[i].append(session.range)
             placedCourse[i].insert(session.course)
             coverage.adjust(agent: i, during: session.range, by: 1)
-            placements.append(Placed(agent: agent.id, course: session.course, session: session.id, withOwnTeamLeader: false, kept: kept))
+            let required = courses[session.course]?.binding(for: agent) == .binds
+            placements.append(Placed(
+                agent: agent.id, course: session.course, session: session.id, withOwnTeamLeader: false, kept: kept, required: required))
         }
 
         // 1. Keep what is still valid, earliest sessions first.
@@ -338,7 +393,7 @@ public enum Placement {
                 continue
             }
             let course = states[s].session.course
-            guard enrolled.contains(Volunteer(agent: old.agent, course: course)) else {
+            guard enrolled.contains(Enrolled(agent: old.agent, course: course)) else {
                 dropped.append(Dropped(seat: old, reason: .notEnrolled))
                 continue
             }
@@ -359,7 +414,7 @@ public enum Placement {
         //    leader if any such session works.
         var unplaced: [Unplaced] = []
         for demand in bound + voluntary where !placedCourse[demand.agent].contains(demand.course) {
-            let candidates = sessionsOfCourse[demand.course] ?? []
+            let candidates = demand.session.map { [$0] } ?? sessionsOfCourse[demand.course] ?? []
             var closest: Check?
             var withLeader: Int?
             var chosen: Int?
@@ -387,7 +442,8 @@ public enum Placement {
             case .noSeat?: .noSeat
             case .coverage?, .fits?: .coverage
             }
-            unplaced.append(Unplaced(agent: agents[demand.agent].id, course: demand.course, reason: reason))
+            let required = courses[demand.course]?.binding(for: agents[demand.agent]) == .binds
+            unplaced.append(Unplaced(agent: agents[demand.agent].id, course: demand.course, reason: reason, required: required))
         }
 
         // 3. Say who ended up beside their own team leader (later placements may have joined them).

@@ -26,6 +26,7 @@ struct SchedulingHandlers: Sendable {
         router.registerAsync(TrainingSchedulingMethods.draftSessions, handler: draftSessions)
         router.registerAsync(TrainingSchedulingMethods.publishMonthlyPlan, handler: publishMonthlyPlan)
         router.registerAsync(TrainingSchedulingMethods.getMonthlyPlan, handler: getMonthlyPlan)
+        router.registerAsync(TrainingSchedulingMethods.validateMonthlyPlan, handler: validateMonthlyPlan)
     }
 
     // MARK: Catalogue
@@ -122,18 +123,37 @@ struct SchedulingHandlers: Sendable {
             if stored.published {
                 throw SchedulingCallError.precondition("month", "the plan of \(month) is already published")
             }
-            // Availability is stored on the local clock since 1970; the domain counts from the month's start.
-            let offset = month.startMinute
-            let trainers = try repository.trainers(db).map { trainer in
-                var shifted = trainer
-                shifted.availability = trainer.availability.map { MinuteRange(start: $0.start - offset, end: $0.end - offset) }
-                return shifted
-            }
             let plan = try MonthlyPlan.publish(
-                sessions: stored.sessions, catalogue: try repository.courses(db), trainers: trainers, rooms: try repository.rooms(db),
-                courseware: try repository.courseware(db))
+                sessions: stored.sessions, catalogue: try repository.courses(db), trainers: try trainers(in: month, db),
+                rooms: try repository.rooms(db), courseware: try repository.courseware(db))
             try repository.storePublished(month: month.description, plan: plan, now: now, db)
             return PublishMonthlyPlanResponse(sessions: UInt32(plan.sessions.count), publishedAtUnixMs: now)
+        }
+    }
+
+    /// Trainers with availability in minutes since the month's start, as the domain counts
+    /// (it is stored on the local clock since 1970).
+    func trainers(in month: PlanningMonth, _ db: SQLiteConnection) throws -> [Trainer] {
+        try repository.trainers(db).map { trainer in
+            var shifted = trainer
+            shifted.availability = trainer.availability.map { MinuteRange(start: $0.start - month.startMinute, end: $0.end - month.startMinute) }
+            return shifted
+        }
+    }
+
+    func validateMonthlyPlan(_ request: ValidateMonthlyPlanRequest, _ context: CallContext) async throws -> ValidateMonthlyPlanResponse {
+        let month = try Self.month(request.month)
+        return try await database.read(context) { db in
+            guard let stored = try repository.plan(month: month.description, db) else {
+                throw SchedulingCallError.notFound("\(month) has no draft")
+            }
+            if stored.published {
+                throw SchedulingCallError.precondition("month", "the plan of \(month) is already published")
+            }
+            let violations = MonthlyPlan.violations(
+                sessions: stored.sessions, catalogue: try repository.courses(db), trainers: try trainers(in: month, db),
+                rooms: try repository.rooms(db), courseware: try repository.courseware(db))
+            return ValidateMonthlyPlanResponse(sessions: UInt32(stored.sessions.count), violations: violations.map(\.wire))
         }
     }
 

@@ -13,6 +13,8 @@ enum SchedulingCallError: Error, Hashable, Sendable {
     case precondition([FieldViolation])
     /// Something named does not exist (NOT_FOUND).
     case notFound(String)
+    /// Something this call needs is not reachable now (UNAVAILABLE, retry later).
+    case unavailable(String, String)
 
     static func invalid(_ subject: String, _ description: String) -> SchedulingCallError {
         .invalid([FieldViolation(subject: subject, description: description)])
@@ -32,6 +34,9 @@ extension SchedulingCallError: RPCErrorConvertible {
             RPCError(.failedPrecondition, violations.map(\.wireText).joined(separator: "; "), violations: violations.map(\.wire))
         case .notFound(let message):
             RPCError(.notFound, message)
+        case .unavailable(let subject, let message):
+            RPCError(.unavailable, "\(subject): \(message)", violations: [Violation(subject: subject, description: message)],
+                     retryAfterMilliseconds: 5_000)
         }
     }
 }
