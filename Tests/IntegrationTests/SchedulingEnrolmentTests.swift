@@ -219,6 +219,7 @@ struct SchedulingEnrolmentTests {
             try await planner.call(TrainingSchedulingMethods.moveSession, MoveSessionRequest(month: "2026-12", sessionId: "S-QUAL-1", start: "2026-12-04T14:00", end: "2026-12-04T16:00"))
         }
         #expect(clash?.violations.map(\.subject) == ["sessions S-QUAL-1,S-TEAM-1"])
+        #expect(clash?.violations.first?.description.contains("S-QUAL-1 2026-12-04T14:00 to 2026-12-04T16:00") == true)
         let moved = try await planner.call(TrainingSchedulingMethods.moveSession, MoveSessionRequest(month: "2026-12", sessionId: "S-QUAL-1", start: "2026-12-04T10:00", end: "2026-12-04T12:00"))
         #expect(moved.keptAgentIds == ["a3"] && moved.summary?.unplaced == 0)
         let a4 = try #require(try await center.seats("a4")["C-QUAL"])

@@ -28,6 +28,9 @@ public enum CourseKind: Int, Hashable, Sendable, CaseIterable {
     case serviceManagement = 10
     /// New-hire onboarding: followed only by agents in onboarding.
     case onboarding = 11
+    case complaintHandling = 12
+    case stressAndEmotionManagement = 13
+    case careerDevelopment = 14
 }
 
 /// The agent's monthly training tier, decided at month close by the scoring intake.

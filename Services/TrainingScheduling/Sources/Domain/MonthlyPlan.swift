@@ -77,9 +77,10 @@ public struct MonthlyPlan: Hashable, Sendable {
     /// Validates the draft and freezes it, or throws every violation at once.
     public static func publish(
         sessions: [DraftSession], catalogue: [CatalogueCourse], trainers: [Trainer], rooms: [Room],
-        courseware: [CoursewareVersion]
+        courseware: [CoursewareVersion], timeText: (MinuteRange) -> String = { $0.description }
     ) throws(PlanRejected) -> MonthlyPlan {
-        let found = violations(sessions: sessions, catalogue: catalogue, trainers: trainers, rooms: rooms, courseware: courseware)
+        let found = violations(
+            sessions: sessions, catalogue: catalogue, trainers: trainers, rooms: rooms, courseware: courseware, timeText: timeText)
         guard found.isEmpty else { throw PlanRejected(violations: found) }
         return MonthlyPlan(sessions: sessions.sorted { ($0.time.start, $0.id) < ($1.time.start, $1.id) })
     }
@@ -95,9 +96,10 @@ public struct MonthlyPlan: Hashable, Sendable {
     /// Cost: O(n log n + k) for n sessions and k overlapping pairs (sort each trainer's and
     /// room's sessions by start, then scan forward only while sessions still overlap), plus
     /// O(log a) per session for the availability look-up.
+    /// `timeText` writes a session's time for people (the handlers give local date-times).
     public static func violations(
         sessions: [DraftSession], catalogue: [CatalogueCourse], trainers: [Trainer], rooms: [Room],
-        courseware: [CoursewareVersion]
+        courseware: [CoursewareVersion], timeText: (MinuteRange) -> String = { $0.description }
     ) -> [PlanViolation] {
         let courses = Dictionary(catalogue.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let trainerByID = Dictionary(trainers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -146,7 +148,7 @@ public struct MonthlyPlan: Hashable, Sendable {
                     report(.trainerNotQualified, session, "trainer \(trainer.id) is not qualified to teach \(session.course).")
                 }
                 if timeIsValid && !covers(availability[trainer.id] ?? [], session.time) {
-                    report(.outsideTrainerAvailability, session, "\(session.time) is outside trainer \(trainer.id)'s availability.")
+                    report(.outsideTrainerAvailability, session, "\(timeText(session.time)) is outside trainer \(trainer.id)'s availability.")
                 }
             } else {
                 report(.unknownTrainer, session, "trainer \(session.trainer) is not known.")
@@ -173,7 +175,7 @@ public struct MonthlyPlan: Hashable, Sendable {
             for (a, b) in overlappingPairs(own) {
                 found.append(PlanViolation(
                     kind: .trainerDoubleBooked,
-                    description: "Trainer \(trainer) is in sessions \(a.id) \(a.time) and \(b.id) \(b.time) at once.",
+                    description: "Trainer \(trainer) is in sessions \(a.id) \(timeText(a.time)) and \(b.id) \(timeText(b.time)) at once.",
                     sessions: [a.id, b.id]))
             }
         }
@@ -181,7 +183,7 @@ public struct MonthlyPlan: Hashable, Sendable {
             for (a, b) in overlappingPairs(own) {
                 found.append(PlanViolation(
                     kind: .roomDoubleBooked,
-                    description: "Room \(room) is booked for sessions \(a.id) \(a.time) and \(b.id) \(b.time) at once.",
+                    description: "Room \(room) is booked for sessions \(a.id) \(timeText(a.time)) and \(b.id) \(timeText(b.time)) at once.",
                     sessions: [a.id, b.id]))
             }
         }

@@ -223,7 +223,7 @@ struct EnrolmentHandlers: Sendable {
             let trainers = try SchedulingHandlers(database: database, clock: clock).trainers(in: month, db)
             let violations = MonthlyPlan.violations(
                 sessions: sessions, catalogue: try repository.catalogue.courses(db), trainers: trainers,
-                rooms: try repository.catalogue.rooms(db), courseware: try repository.catalogue.courseware(db))
+                rooms: try repository.catalogue.rooms(db), courseware: try repository.catalogue.courseware(db), timeText: month.text)
             if !violations.isEmpty { throw PlanRejected(violations: violations) }
             return try change(month, session: session, course: found.session.course, policy: policy, now: now, db) {
                 try repository.move(month: key, session: session, to: time, db)

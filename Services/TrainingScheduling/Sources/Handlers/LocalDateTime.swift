@@ -47,5 +47,10 @@ struct PlanningMonth: Hashable, Sendable, CustomStringConvertible {
 
     func contains(_ time: LocalDateTime) -> Bool { (startMinute..<endMinute).contains(time.minutes) }
 
+    /// A span of the month for people: "2026-12-01T10:00 to 2026-12-01T11:00".
+    func text(_ range: MinuteRange) -> String {
+        "\(LocalDateTime(minutes: startMinute + range.start)) to \(LocalDateTime(minutes: startMinute + range.end))"
+    }
+
     var description: String { month.description }
 }

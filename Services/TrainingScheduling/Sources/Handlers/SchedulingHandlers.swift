@@ -125,7 +125,7 @@ struct SchedulingHandlers: Sendable {
             }
             let plan = try MonthlyPlan.publish(
                 sessions: stored.sessions, catalogue: try repository.courses(db), trainers: try trainers(in: month, db),
-                rooms: try repository.rooms(db), courseware: try repository.courseware(db))
+                rooms: try repository.rooms(db), courseware: try repository.courseware(db), timeText: month.text)
             try repository.storePublished(month: month.description, plan: plan, now: now, db)
             return PublishMonthlyPlanResponse(sessions: UInt32(plan.sessions.count), publishedAtUnixMs: now)
         }
@@ -152,7 +152,7 @@ struct SchedulingHandlers: Sendable {
             }
             let violations = MonthlyPlan.violations(
                 sessions: stored.sessions, catalogue: try repository.courses(db), trainers: try trainers(in: month, db),
-                rooms: try repository.rooms(db), courseware: try repository.courseware(db))
+                rooms: try repository.rooms(db), courseware: try repository.courseware(db), timeText: month.text)
             return ValidateMonthlyPlanResponse(sessions: UInt32(stored.sessions.count), violations: violations.map(\.wire))
         }
     }
