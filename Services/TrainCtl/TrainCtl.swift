@@ -8,5 +8,5 @@ struct TrainCtl: AsyncParsableCommand {
         commandName: "trainctl",
         abstract: "Operate the call-center training services.",
         version: "0.1.0",
-        subcommands: [HealthCommand.self, IntakeCommand.self, AdminCommand.self, DemoCommand.self])
+        subcommands: [HealthCommand.self, IntakeCommand.self, ScheduleCommand.self, AdminCommand.self, DemoCommand.self])
 }

@@ -74,7 +74,7 @@ struct AdminTarget: ParsableArguments {
             return response
         } catch {
             await client.close()
-            IntakeSession.report(error, method: method.path)
+            ServiceSession.report(error, method: method.path)
             if (error as? RPCError)?.code == .unimplemented {
                 StandardError.line("  \(endpoint.executableName) produces no events: it has no outbox to look at.")
             }

@@ -230,6 +230,31 @@ struct FieldValues {
         return text.trimmingSpaces
     }
 
+    /// A local time of the center's wall clock, "YYYY-MM-DDTHH:MM", checked; nil when not
+    /// given (and required: an error) or malformed.
+    mutating func localTime(_ name: String, required: Bool = true) -> LocalDateTime? {
+        let text = string(name, required: required).trimmingSpaces
+        guard !text.isEmpty else { return nil }
+        guard let time = LocalDateTime(text) else {
+            fail(name, "must be a local time YYYY-MM-DDTHH:MM, e.g. 2026-12-01T09:00")
+            return nil
+        }
+        return time
+    }
+
+    /// A list in one field, its items separated by `separator` (spaces around items are
+    /// dropped); empty or not given: no items. An empty item ("a;;b", a trailing ";") is an error.
+    mutating func list(_ name: String, separator: Character = ";") -> [String] {
+        let text = string(name, required: false)
+        guard !text.trimmingSpaces.isEmpty else { return [] }
+        let items = text.split(separator: separator, omittingEmptySubsequences: false).map(\.trimmingSpaces)
+        if let empty = items.firstIndex(where: \.isEmpty) {
+            fail(name, "item \(empty + 1) of the list is empty (separate items with \"\(separator)\")")
+            return []
+        }
+        return items
+    }
+
     /// An RFC 3339 time with a UTC offset, as Unix milliseconds.
     mutating func instant(_ name: String) -> Int64 {
         let text = string(name)

@@ -154,9 +154,10 @@ enum InputFiles {
     }
 
     /// CSV with a header row, columns in any order. `required` columns must be in the
-    /// header (after --map); columns outside `known` are ignored with a note.
+    /// header (after --map); columns outside `known` are ignored with a note. `renamable`:
+    /// the command takes --map (the error of a missing column says so).
     static func csv<Message: Sendable>(
-        path: String, bytes: [UInt8], map: FieldMap, required: [String], known: [String],
+        path: String, bytes: [UInt8], map: FieldMap, required: [String], known: [String], renamable: Bool = true,
         build: (inout FieldValues) -> (id: String, message: Message?)
     ) throws(InputFileError) -> InputFile<Message> {
         let rows: [CSVRecord]
@@ -176,7 +177,7 @@ enum InputFiles {
         let missing = required.filter { !seen.contains($0) }
         guard missing.isEmpty else {
             throw InputFileError("\(path): the header lacks column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) "
-                + "(it has \(fileHeader.joined(separator: ", ")); --map theirs=ours renames columns)")
+                + "(it has \(fileHeader.joined(separator: ", "))\(renamable ? "; --map theirs=ours renames columns" : ""))")
         }
         var file = InputFile<Message>(path: path, bytes: bytes, format: .csv, header: fileHeader)
         let ignored = zip(fileHeader, ourHeader).filter { !known.contains($0.1) }.map(\.0)

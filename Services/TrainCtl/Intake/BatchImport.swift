@@ -36,34 +36,120 @@ func loadInput<Message>(_ parse: () throws(InputFileError) -> InputFile<Message>
     }
 }
 
+/// One call of an import: its request and, for each record of the request in order, the
+/// input records it was made from (one; or several when lines are grouped into one record,
+/// such as an agent's shifts of a month).
+struct ImportBatch<Request: Sendable>: Sendable {
+    var request: Request
+    /// Indices into `InputFile.records`, one list per record of the request.
+    var sources: [[Int]]
+}
+
 /// Sends the valid records of an input file in batches, each with an idempotency key
 /// derived from the file's content hash, the options that shape the requests and the
 /// batch number, so that running the same import again (after a crash, a lost
 /// connection) stores nothing twice: batches already stored get their first answer back.
 ///
 /// Records that did not parse never leave this process. Every rejected record, here or by
-/// the service, goes to the rejects file with its line number and errors.
+/// the service, goes to the rejects file with its line number and errors. Outcomes are
+/// counted in input records: a request record made of several lines counts once per line.
 struct BatchImport<Message: Sendable, Request: WireMessage> {
     let command: String
     let noun: String
     let method: RPCMethod<Request, BatchResponse>
+    /// The most records one call takes.
     let batchSize: Int
     /// Everything besides the file's bytes that changes what is sent (format, --map…).
     let fingerprint: String
-    let makeRequest: ([Message]) -> Request
+    /// The calls, in order, from the valid records (their indices in the file and messages).
+    let plan: ([(record: Int, message: Message)]) -> [ImportBatch<Request>]
+    /// How the records are grouped into calls, for the idempotency key.
+    let shape: String
     /// The service's violation subjects in the file's words (see `FieldMap.fileSubject`).
     var fieldMap = FieldMap()
+    /// Which input records a violation of a rejected request record concerns, and how to
+    /// name its field; nil: every source record, the subject in the file's words.
+    var locate: (@Sendable (_ violation: Violation, _ sources: [Int]) -> [(record: Int, error: FieldError)])?
+
+    /// One request record per input record, `batchSize` of them per call, in file order.
+    init(
+        command: String, noun: String, method: RPCMethod<Request, BatchResponse>, batchSize: Int, fingerprint: String,
+        makeRequest: @escaping ([Message]) -> Request, fieldMap: FieldMap = FieldMap()
+    ) {
+        self.command = command
+        self.noun = noun
+        self.method = method
+        self.batchSize = batchSize
+        self.fingerprint = fingerprint
+        self.shape = "batch=\(batchSize)"
+        self.fieldMap = fieldMap
+        self.plan = { sendable in
+            stride(from: 0, to: sendable.count, by: batchSize).map { start in
+                let batch = sendable[start..<min(sendable.count, start + batchSize)]
+                return ImportBatch(request: makeRequest(batch.map(\.message)), sources: batch.map { [$0.record] })
+            }
+        }
+    }
+
+    /// Calls planned by `plan`: grouped records, one month per call…; `shape` names the
+    /// grouping for the idempotency key.
+    init(
+        command: String, noun: String, method: RPCMethod<Request, BatchResponse>, batchSize: Int, fingerprint: String,
+        shape: String, plan: @escaping ([(record: Int, message: Message)]) -> [ImportBatch<Request>],
+        locate: (@Sendable (Violation, [Int]) -> [(record: Int, error: FieldError)])? = nil
+    ) {
+        self.command = command
+        self.noun = noun
+        self.method = method
+        self.batchSize = batchSize
+        self.fingerprint = fingerprint
+        self.shape = shape
+        self.plan = plan
+        self.locate = locate
+    }
 
     struct Totals {
         var accepted = 0, duplicate = 0, replaced = 0, stale = 0, rejectedByServer = 0
+
+        mutating func count(_ outcome: RecordOutcome, _ records: Int) {
+            switch outcome {
+            case .accepted: accepted += records
+            case .duplicate: duplicate += records
+            case .replaced: replaced += records
+            case .stale: stale += records
+            case .rejected: rejectedByServer += records
+            case .unspecified: break
+            }
+        }
     }
 
-    func run(_ file: InputFile<Message>, endpoint: IntakeEndpoint, options: ImportOptions) async throws {
+    /// A rejected request record's violations, on the input records they concern; a source
+    /// record no violation names is said to be rejected with the others of its group.
+    private func errors(of result: RecordResult, sources: [Int]) -> [(record: Int, error: FieldError)] {
+        var located: [(record: Int, error: FieldError)] = []
+        for violation in result.violations {
+            if let locate {
+                located += locate(violation, sources)
+            } else {
+                located += sources.map { ($0, FieldError(field: fieldMap.fileSubject(violation.subject), reason: violation.description)) }
+            }
+        }
+        if located.isEmpty { located = sources.map { ($0, FieldError(field: "", reason: "rejected by the service")) } }
+        let named = Set(located.map(\.record))
+        for record in sources where !named.contains(record) {
+            let what = result.id.isEmpty ? "its group" : result.id
+            located.append((record, FieldError(field: "", reason: "not stored: rejected with the other lines of \(what)")))
+        }
+        return located
+    }
+
+    func run(_ file: InputFile<Message>, endpoint: some ServiceTarget, options: ImportOptions) async throws {
         for note in file.notes { StandardError.line("note: \(file.path): \(note)") }
         let sendable: [(record: Int, message: Message)] = file.records.enumerated().compactMap { index, record in
             record.message.map { (index, $0) }
         }
-        let batchCount = (sendable.count + batchSize - 1) / batchSize
+        let batches = plan(sendable)
+        let batchCount = batches.count
         if options.dryRun {
             try reportDryRun(file, valid: sendable.count, batchCount: batchCount, options: options)
             return
@@ -73,36 +159,33 @@ struct BatchImport<Message: Sendable, Request: WireMessage> {
         var serverErrors: [Int: [FieldError]] = [:]  // by record index
         var batchesSent = 0
         var failure: String?
-        if !sendable.isEmpty, let session = try? await IntakeSession.connect(endpoint) {  // (it says why not)
+        if !sendable.isEmpty, let session = try? await ServiceSession.connect(endpoint) {  // (it says why not)
             let keyBase = "\(command):" + String(idempotencyHash(file).prefix(32))
             var progress = ProgressBar(total: sendable.count, noun: noun)
+            var done = 0
             progress.update(0)
-            for batchIndex in 0..<batchCount {
-                let batch = sendable[(batchIndex * batchSize)..<min(sendable.count, (batchIndex + 1) * batchSize)]
-                let request = makeRequest(batch.map(\.message))
+            for (batchIndex, batch) in batches.enumerated() {
                 let key = "\(keyBase):\(batchIndex + 1)/\(batchCount)"
                 let response: BatchResponse
                 do {
-                    response = try await send(request, key: key, session: session)
+                    response = try await send(batch.request, key: key, session: session)
                 } catch {
                     progress.finish()
-                    IntakeSession.report(error, method: method.path)
+                    ServiceSession.report(error, method: method.path)
                     failure = "batch \(batchIndex + 1) of \(batchCount) failed: \(error)"
                     break
                 }
                 batchesSent += 1
-                totals.accepted += Int(response.accepted)
-                totals.duplicate += Int(response.duplicate)
-                totals.replaced += Int(response.replaced)
-                totals.stale += Int(response.stale)
-                totals.rejectedByServer += Int(response.rejected)
-                for result in response.results where result.outcome == .rejected {
-                    let position = batch.startIndex + Int(result.index)
-                    guard batch.indices.contains(position) else { continue }
-                    let errors = result.violations.map { FieldError(field: fieldMap.fileSubject($0.subject), reason: $0.description) }
-                    serverErrors[batch[position].record] = errors.isEmpty ? [FieldError(field: "", reason: "rejected by the service")] : errors
+                for result in response.results {
+                    let position = Int(result.index)
+                    guard batch.sources.indices.contains(position) else { continue }
+                    let sources = batch.sources[position]
+                    totals.count(result.outcome, sources.count)
+                    guard result.outcome == .rejected else { continue }
+                    for (record, error) in errors(of: result, sources: sources) { serverErrors[record, default: []].append(error) }
                 }
-                progress.update(min(sendable.count, (batchIndex + 1) * batchSize))
+                done += batch.sources.reduce(0) { $0 + $1.count }
+                progress.update(done)
             }
             progress.finish()
             await session.close()
@@ -120,7 +203,7 @@ struct BatchImport<Message: Sendable, Request: WireMessage> {
             }
         }
         let rejectsPath = options.rejects ?? file.path + ".rejects.jsonl"
-        let rejectsWritten = try writeRejects(rejectLines, to: rejectsPath)
+        let rejectsWritten = try RejectsFile.write(rejectLines, to: rejectsPath)
 
         let rejected = file.locallyRejected + totals.rejectedByServer
         if options.json {
@@ -161,7 +244,7 @@ struct BatchImport<Message: Sendable, Request: WireMessage> {
     /// One retry policy: UNAVAILABLE (the service restarting or draining) is retried up to
     /// three times on a new connection, after the wait the service asked for. Other errors
     /// stop the import (a timed-out batch may still commit; the same key makes re-running safe).
-    private func send(_ request: Request, key: String, session: IntakeSession) async throws -> BatchResponse {
+    private func send(_ request: Request, key: String, session: ServiceSession) async throws -> BatchResponse {
         var attempt = 1
         while true {
             do {
@@ -183,24 +266,8 @@ struct BatchImport<Message: Sendable, Request: WireMessage> {
     private func idempotencyHash(_ file: InputFile<Message>) -> String {
         var hasher = SHA256()
         hasher.update(file.bytes)
-        hasher.update(Array("\n\(command)\n\(fingerprint)\nbatch=\(batchSize)".utf8))
+        hasher.update(Array("\n\(command)\n\(fingerprint)\n\(shape)".utf8))
         return hasher.finalizeHex()
-    }
-
-    /// Writes the rejects file; with nothing rejected, removes one left by an earlier run so
-    /// that it cannot be mistaken for this run's. True when a file was written.
-    private func writeRejects(_ lines: [String], to path: String) throws -> Bool {
-        guard !lines.isEmpty else {
-            if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
-            return false
-        }
-        do {
-            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
-        } catch {
-            StandardError.line("error: cannot write the rejects file \(path): \(error)")
-            throw ExitCode.failure
-        }
-        return true
     }
 
     private func reportDryRun(_ file: InputFile<Message>, valid: Int, batchCount: Int, options: ImportOptions) throws {
@@ -225,5 +292,24 @@ struct BatchImport<Message: Sendable, Request: WireMessage> {
             if rejected.count > 20 { print("  … and \(rejected.count - 20) more") }
         }
         if options.strict, !rejected.isEmpty { throw ExitCode(2) }
+    }
+}
+
+/// The rejects file of an import: one JSON line per rejected record (`InputFile.rejectLine`).
+enum RejectsFile {
+    /// Writes the lines; with nothing rejected, removes a file left by an earlier run so
+    /// that it cannot be mistaken for this run's. True when a file was written.
+    static func write(_ lines: [String], to path: String) throws -> Bool {
+        guard !lines.isEmpty else {
+            if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
+            return false
+        }
+        do {
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            StandardError.line("error: cannot write the rejects file \(path): \(error)")
+            throw ExitCode.failure
+        }
+        return true
     }
 }

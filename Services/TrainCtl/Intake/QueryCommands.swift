@@ -20,7 +20,7 @@ struct VoidCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = VoidEvaluationRequest(evaluationId: evaluationId, reason: reason.value, note: note)
-        let response = try await withIntake(endpoint) { try await $0.call(ScoringIntakeMethods.voidEvaluation, request) }
+        let response = try await withService(endpoint) { try await $0.call(ScoringIntakeMethods.voidEvaluation, request) }
         if output.json {
             printJSON(.object([
                 "evaluation_id": .string(evaluationId), "revision": .integer(Int64(response.revision)),
@@ -53,7 +53,7 @@ struct WatchListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = GetWeeklyWatchListRequest(week: week, teamId: team ?? "")
-        let response = try await withIntake(endpoint) { try await $0.call(ScoringIntakeMethods.getWeeklyWatchList, request) }
+        let response = try await withService(endpoint) { try await $0.call(ScoringIntakeMethods.getWeeklyWatchList, request) }
         if output.json {
             printJSON(response.json)
             return
@@ -110,7 +110,7 @@ struct ScoresCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = GetAgentScoresRequest(agentId: agentId, fromDate: from, toDate: to)
-        let (response, timeZone) = try await withIntake(endpoint) { session in
+        let (response, timeZone) = try await withService(endpoint) { session in
             let response = try await session.call(ScoringIntakeMethods.getAgentScores, request)
             // Call times read best in the center's own time zone (the calendar's), else this machine's.
             let calendar = try? await session.callReportingNothing(
@@ -170,7 +170,7 @@ struct AveragesCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = GetMonthlyAveragesRequest(month: month, groupBy: by?.value ?? .unspecified)
-        let response = try await withIntake(endpoint) { try await $0.call(ScoringIntakeMethods.getMonthlyAverages, request) }
+        let response = try await withService(endpoint) { try await $0.call(ScoringIntakeMethods.getMonthlyAverages, request) }
         if output.json {
             printJSON(response.json)
             return
@@ -222,7 +222,7 @@ struct PolicyCommand: AsyncParsableCommand {
     @OptionGroup var endpoint: IntakeEndpoint
 
     func run() async throws {
-        let policy = try await withIntake(endpoint) { try await $0.call(ScoringIntakeMethods.getTierPolicy, GetTierPolicyRequest()) }
+        let policy = try await withService(endpoint) { try await $0.call(ScoringIntakeMethods.getTierPolicy, GetTierPolicyRequest()) }
         if output.json { printJSON(policy.json) } else { PolicyText.print(policy) }
     }
 }
@@ -257,7 +257,7 @@ struct SetPolicyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let policy = try await withIntake(endpoint) { session in
+        let policy = try await withService(endpoint) { session in
             var current = TierPolicy()
             if advanced == nil || coaching == nil || minimum == nil || decimals == nil {
                 current = try await session.call(ScoringIntakeMethods.getTierPolicy, GetTierPolicyRequest())

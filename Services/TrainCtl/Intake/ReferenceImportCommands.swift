@@ -51,7 +51,7 @@ struct ImportScorecardCommand: AsyncParsableCommand {
         var created = false
         if !dryRun {
             let key = contentKey("import-scorecard", file)
-            created = try await withIntake(endpoint) { session in
+            created = try await withService(endpoint) { session in
                 try await session.call(ScoringIntakeMethods.putScorecard, PutScorecardRequest(scorecard: scorecard), idempotencyKey: key)
             }.created
         }
@@ -98,7 +98,7 @@ struct ImportMetricsCommand: AsyncParsableCommand {
             return
         }
         let key = contentKey("import-metrics", file)
-        let response = try await withIntake(endpoint) { session in
+        let response = try await withService(endpoint) { session in
             try await session.call(ScoringIntakeMethods.putMetricDefinitions, PutMetricDefinitionsRequest(metrics: metrics), idempotencyKey: key)
         }
         if output.json {
@@ -140,7 +140,7 @@ struct ImportCalendarCommand: AsyncParsableCommand {
         var workingDays: [UInt32?] = Array(repeating: nil, count: requests.count)
         if !dryRun {
             let files = files
-            workingDays = try await withIntake(endpoint) { session in
+            workingDays = try await withService(endpoint) { session in
                 var answers: [UInt32?] = []
                 for (file, request) in zip(files, requests) {
                     let key = contentKey("import-calendar", file)

@@ -66,7 +66,7 @@ struct TiersCommand: AsyncParsableCommand {
     func run() async throws {
         let request = ListTierAssignmentsRequest(
             month: month, revision: revision, teamId: team ?? "", department: department ?? "", tier: tier?.value ?? .unspecified)
-        let response = try await withIntake(endpoint) { try await $0.call(ScoringIntakeMethods.listTierAssignments, request) }
+        let response = try await withService(endpoint) { try await $0.call(ScoringIntakeMethods.listTierAssignments, request) }
         if output.json {
             printJSON(response.json)
         } else if output.csv {
@@ -105,14 +105,14 @@ struct CloseMonthCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (closed, listed) = try await withIntake(endpoint) { session in
+        let (closed, listed) = try await withService(endpoint) { session in
             let closed = try await session.call(ScoringIntakeMethods.closeMonth, CloseMonthRequest(month: month, force: force))
             let listed: ListTierAssignmentsResponse
             do {
                 listed = try await session.callReportingNothing(
                     ScoringIntakeMethods.listTierAssignments, ListTierAssignmentsRequest(month: month, revision: closed.revision))
             } catch {
-                IntakeSession.report(error, method: ScoringIntakeMethods.listTierAssignments.path)
+                ServiceSession.report(error, method: ScoringIntakeMethods.listTierAssignments.path)
                 StandardError.line("note: \(month) was closed (revision \(closed.revision)); `trainctl intake tiers \(month)` lists it.")
                 throw ExitCode.failure
             }

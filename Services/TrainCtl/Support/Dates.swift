@@ -27,6 +27,45 @@ extension YearMonth {
     var dayCount: Int { lastDay.dayNumber - firstDay.dayNumber + 1 }
 }
 
+/// A local date-time of the center's wall clock, "YYYY-MM-DDTHH:MM" (24-hour, no seconds,
+/// no offset): the training-scheduling contract's times. Nothing is converted to UTC.
+struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvertible {
+    let date: LocalDate
+    /// 0 to 1439.
+    let minuteOfDay: Int
+
+    /// Exactly "YYYY-MM-DDTHH:MM".
+    init?(_ text: some StringProtocol) {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 16, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"),
+              let date = LocalDate(parsing: String(decoding: bytes[0..<10], as: UTF8.self)),
+              let hour = Digits.value(bytes, 11..<13), let minute = Digits.value(bytes, 14..<16), hour <= 23, minute <= 59
+        else { return nil }
+        self.date = date
+        self.minuteOfDay = hour * 60 + minute
+    }
+
+    var yearMonth: YearMonth { date.yearMonth }
+
+    /// Minutes since 1970-01-01T00:00 on the same wall clock.
+    var minutes: Int { date.dayNumber * 1440 + minuteOfDay }
+
+    /// "HH:MM".
+    var timeOfDay: String { Digits.padded(minuteOfDay / 60, 2) + ":" + Digits.padded(minuteOfDay % 60, 2) }
+
+    var description: String { "\(date)T\(timeOfDay)" }
+
+    static func < (lhs: LocalDateTime, rhs: LocalDateTime) -> Bool { lhs.minutes < rhs.minutes }
+
+    /// A span for tables: "2026-12-01 09:00–11:00", or both dates when it ends on another day.
+    /// Text that is not a local time is shown as it is.
+    static func span(_ start: String, _ end: String) -> String {
+        guard let first = LocalDateTime(start), let last = LocalDateTime(end) else { return "\(start) – \(end)" }
+        if first.date == last.date { return "\(first.date) \(first.timeOfDay)–\(last.timeOfDay)" }
+        return "\(first.date) \(first.timeOfDay) – \(last.date) \(last.timeOfDay)"
+    }
+}
+
 /// ISO 8601 week names, "YYYY-Www".
 enum IsoWeek {
     static func isValid(_ text: String) -> Bool {
