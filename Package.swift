@@ -109,7 +109,7 @@ let package = Package(
             path: "Tests/Tools/IntakeBench", swiftSettings: swiftSettings),
 
         .executableTarget(
-            name: "scheduling-bench", dependencies: ["TrainingScheduling"],
+            name: "scheduling-bench", dependencies: ["TrainingScheduling", "RPCRuntime", "TrainingWire"] + nio,
             path: "Tests/Tools/SchedulingBench", swiftSettings: swiftSettings),
 
         // MARK: Tests

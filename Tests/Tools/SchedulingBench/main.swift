@@ -1,32 +1,70 @@
 import Foundation
 import TrainingScheduling
 
-// scheduling-bench [AGENTS] [SESSIONS]: times the enrolment placement (Placement.place) for
-// a month of 30-minute intervals with forecasts and shifts (Placement.benchmarkInput), and a
-// re-run that keeps the previous placements. Prints one JSON line; driven by scripts/bench-scheduling.
+// scheduling-bench [AGENTS] [SESSIONS] [--end-to-end] [--skip-domain] [--keep]
+//
+// Domain mode (always, unless --skip-domain): times the enrolment placement
+// (Placement.place) for a month of 30-minute intervals with forecasts and shifts
+// (Placement.benchmarkInput), and a re-run that keeps the previous placements.
+//
+// --end-to-end: also starts the real `training-scheduling` executable (beside this binary),
+// loads the same case over its socket (queues, forecasts, shifts, courses, courseware,
+// trainers, the monthly plan; roster and tiers as the intake's events) and times
+// BuildEnrolment for "2026-12" over RPC: the first build and re-builds. See EndToEnd.swift.
+// The service's roster names one queue per agent, where the generator gives 30 % of agents
+// two; so it runs twice: forecasts as generated (keys e2e_*), and forecasts re-sized to the
+// one-queue floor (keys e2e_resized_*), which keeps the floor's slack and thus the work.
+// --keep leaves the temporary directory (socket, database, service log) in place.
+//
+// Prints one JSON line; driven by scripts/bench-scheduling.
 
-let arguments = CommandLine.arguments
-let agents = arguments.count > 1 ? Int(arguments[1]) ?? 10_000 : 10_000
-let sessions = arguments.count > 2 ? Int(arguments[2]) ?? 400 : 400
-let input = Placement.benchmarkInput(agents: agents, sessions: sessions)
-var samples: [Double] = []
-var last: Placement.Result?
-for _ in 0..<5 {
-    let start = ContinuousClock.now
-    last = try Placement.place(input)
-    samples.append((ContinuousClock.now - start) / .seconds(1))
+let arguments = CommandLine.arguments.dropFirst()
+let flags = Set(arguments.filter { $0.hasPrefix("--") })
+let numbers = arguments.filter { !$0.hasPrefix("--") }.compactMap { Int($0) }
+let known: Set<String> = ["--end-to-end", "--skip-domain", "--keep"]
+if let unknown = flags.subtracting(known).first {
+    FileHandle.standardError.write(Data("scheduling-bench: unknown option \(unknown)\n".utf8))
+    exit(64)
 }
-guard let result = last else { exit(1) }
-var again = input
-again.previous = result.placements.map(\.seat)
-let rerunStart = ContinuousClock.now
-let rerun = try Placement.place(again)
-let rerunSeconds = (ContinuousClock.now - rerunStart) / .seconds(1)
-let bound = result.placements.count + result.unplaced.count
-let line: [String: Any] = [
+let agents = numbers.count > 0 ? numbers[0] : 10_000
+let sessions = numbers.count > 1 ? numbers[1] : 400
+let input = Placement.benchmarkInput(agents: agents, sessions: sessions)
+var line: [String: Any] = [
     "agents": agents, "sessions": sessions, "shifts": input.shifts.count, "forecasts": input.forecasts.count,
-    "place_seconds_median": samples.sorted()[samples.count / 2], "placed": result.placements.count, "bound": bound,
-    "unplaced": result.unplaced.count, "rerun_seconds": rerunSeconds, "rerun_kept": rerun.placements.filter(\.kept).count,
 ]
+
+if !flags.contains("--skip-domain") {
+    var samples: [Double] = []
+    var last: Placement.Result?
+    for _ in 0..<5 {
+        let start = ContinuousClock.now
+        last = try Placement.place(input)
+        samples.append((ContinuousClock.now - start) / .seconds(1))
+    }
+    guard let result = last else { exit(1) }
+    var again = input
+    again.previous = result.placements.map(\.seat)
+    let rerunStart = ContinuousClock.now
+    let rerun = try Placement.place(again)
+    let rerunSeconds = (ContinuousClock.now - rerunStart) / .seconds(1)
+    let bound = result.placements.count + result.unplaced.count
+    line.merge([
+        "place_seconds_median": samples.sorted()[samples.count / 2], "placed": result.placements.count, "bound": bound,
+        "unplaced": result.unplaced.count, "rerun_seconds": rerunSeconds, "rerun_kept": rerun.placements.filter(\.kept).count,
+    ]) { $1 }
+}
+
+if flags.contains("--end-to-end") {
+    do {
+        let asGenerated = try await EndToEnd.run(input, forecasts: .asGenerated, keep: flags.contains("--keep"))
+        line.merge(asGenerated.json(prefix: "e2e_")) { $1 }
+        let resized = try await EndToEnd.run(input, forecasts: .resizedToOneQueue, keep: flags.contains("--keep"))
+        line.merge(resized.json(prefix: "e2e_resized_")) { $1 }
+    } catch {
+        FileHandle.standardError.write(Data("scheduling-bench: end-to-end run failed: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
 let json = try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys])
 print(String(decoding: json, as: UTF8.self))
