@@ -19,6 +19,24 @@ import Testing
         #expect(result.unplaced.isEmpty)
     }
 
+    @Test func sixteenOnShiftAgainstFourteenNeededSendAtMostTwoToTraining() throws {
+        // 100 contacts in 30 minutes, 180 s handle time, 80 % in 20 s: 14 agents (13 give 79.6 %).
+        let agents = (1...16).map { P.agent(AgentID("a\($0 < 10 ? "0" : "")\($0)"), queues: ["Q1"]) }
+        let forecasts = (16..<34).map {
+            QueueForecast(queue: "Q1", interval: Interval($0), expectedContacts: 100, averageHandleTimeSeconds: 180, shrinkage: 0)
+        }
+        let result = try Placement.place(P.input(
+            agents: agents, sessions: [P.session("S1", P.skills, 540, 600, capacity: 16)], forecasts: forecasts, policy: Placement.Policy()))
+        #expect(result.placements.count == 2)
+        #expect(result.unplaced.count == 14 && result.unplaced.allSatisfy { $0.reason == .coverage })
+        let outlook = try result.outlook(session: "S1", adding: ["a16"])
+        if case let .queue(_, onFloor, required, level) = outlook.first?.scope {
+            #expect(onFloor == 13 && required == 14 && abs(level - 0.796) < 0.001)
+        } else {
+            Issue.record("expected a queue outlook")
+        }
+    }
+
     @Test func aCourseBindsOnlyItsAudience() throws {
         let forSales = Course(id: "C-sales", category: .mandatory, kind: .skillImprovement, audience: CourseAudience(departments: ["Sales"]))
         let atBeijing = Course(id: "C-bj", category: .mandatory, kind: .skillImprovement, audience: CourseAudience(sites: ["Beijing"]))
