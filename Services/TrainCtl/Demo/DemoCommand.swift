@@ -14,13 +14,15 @@ struct DemoCommand: AsyncParsableCommand {
 struct DemoGenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write a demo center's roster, scored calls, KPIs, scorecard, metrics and calendars.",
+        abstract: "Write a demo center's roster, scored calls, KPIs, scorecard, metrics, calendars and next month's training inputs.",
         discussion: """
             About 500 agents in 6 departments over the months ending at --end-month: 30 new hires \
             a month, nearly half gone within a year, 4-20 scored calls per agent and month, \
             weekly KPIs, a China calendar (Asia/Shanghai) with its holidays and make-up working \
-            days. The same seed writes the same files. README.txt in the output lists the files \
-            and the commands that import them.
+            days. For the month after --end-month it also writes the training-scheduling inputs: \
+            courses, courseware, trainers, rooms, queues, shifts, forecasts and a draft plan that \
+            publishes without violations. The same seed writes the same files. README.txt in the \
+            output lists the files and the commands that import them.
             """)
 
     @Option(name: .long, help: "Seed of the generator: the same seed writes the same files.")
@@ -41,17 +43,19 @@ struct DemoGenerateCommand: AsyncParsableCommand {
         let started = Date()
         let end = endMonth.flatMap { YearMonth(parsing: $0) } ?? Self.previousMonthInShanghai()
         let center = DemoCenter(seed: seed, endMonth: end, monthCount: months)
-        for year in Set(center.months.map(\.year)).sorted() where !ChinaCalendar.knownYears.contains(year) {
+        let years = Set(center.months.map(\.year) + [DemoSchedulingFiles.planMonth(of: center).year])
+        for year in years.sorted() where !ChinaCalendar.knownYears.contains(year) {
             StandardError.line("note: holidays are known for \(ChinaCalendar.knownYears.map(String.init).joined(separator: ", ")) only; "
                 + "calendar-\(year).json follows the weekday rule")
         }
         let scores = DemoScores(center: center)
         let evaluations = scores.generate()
         let kpis = DemoKpis(center: center, scores: scores).generate()
+        let scheduling = DemoSchedulingFiles(center: center)
         let command = "trainctl demo generate --seed \(seed) --months \(months) --end-month \(end) --out DIR"
         let written: [DemoFiles.Written]
         do {
-            written = try DemoFiles(center: center, evaluations: evaluations, kpis: kpis, command: command)
+            written = try DemoFiles(center: center, evaluations: evaluations, kpis: kpis, scheduling: scheduling, command: command)
                 .write(to: URL(fileURLWithPath: out, isDirectory: true))
         } catch {
             StandardError.line("error: cannot write the demo into \(out): \(error)")

@@ -15,12 +15,14 @@ enum DemoFormat {
     }
 }
 
-/// Writes the demo center as the files a QA system and an HR export would hand over, and
-/// a README naming them and the trainctl commands that import them, in order.
+/// Writes the demo center as the files a QA system and an HR export would hand over, the
+/// training-scheduling inputs for the month after the window, and a README naming them and
+/// the trainctl commands that import them, in order.
 struct DemoFiles {
     let center: DemoCenter
     let evaluations: [DemoEvaluation]
     let kpis: [DemoKpis.Sample]
+    let scheduling: DemoSchedulingFiles
     let command: String
 
     struct Written {
@@ -37,7 +39,8 @@ struct DemoFiles {
             written.append(Written(name: name, records: records, what: what))
         }
 
-        let years = Array(Set(center.months.map(\.year))).sorted()
+        // The plan month's year too: its due dates and working days follow the calendar.
+        let years = Array(Set(center.months.map(\.year) + [scheduling.month.month.year])).sorted()
         for year in years {
             let days = ChinaCalendar.exceptions(in: year)
             try save("calendar-\(year).json", Array(calendarJSON(year: year, days: days).utf8), records: days.count,
@@ -52,6 +55,9 @@ struct DemoFiles {
         try save("evaluations.jsonl", evaluationsJSONL(), records: evaluations.count,
                  what: "scored calls, one per line; corrections (revision 2) come later in the file")
         try save("kpis.csv", kpisCSV(), records: kpis.count * DemoKpis.metrics.count, what: "weekly KPIs per agent")
+        for file in scheduling.files() {
+            try save(file.name, file.bytes, records: file.records, what: file.what)
+        }
         let readme = self.readme(years: years)
         try save("README.txt", Array(readme.utf8), records: 0, what: "this list and the commands to import it")
         return written
@@ -193,6 +199,6 @@ struct DemoFiles {
               trainctl intake tiers \(last)
               trainctl intake averages \(last) --by department
 
-            """
+            """ + "\n" + scheduling.readme()
     }
 }
