@@ -25,7 +25,11 @@ struct TrainCtlScheduleTests {
 
     /// Runs the built trainctl in `directory` against `socket`, outputs captured in files.
     static func trainctl(_ arguments: [String], in directory: TemporaryDirectory, socket: String) throws -> Run {
-        let arguments = arguments + ["--scheduling-socket", socket]
+        try trainctl(arguments + ["--scheduling-socket", socket], in: directory)
+    }
+
+    /// Runs the built trainctl in `directory` with exactly these arguments.
+    static func trainctl(_ arguments: [String], in directory: TemporaryDirectory) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try ServiceProcess.executable("trainctl"))
         process.arguments = arguments
