@@ -163,6 +163,9 @@ struct SchedulingEnrolmentTests {
         let first = try #require(whatIf.intervals.first)
         #expect(first.intervalStart == "2026-12-02T10:00" && first.queueId == "retail" && first.onFloor == 2 && first.required == 3)
         #expect((whatIf.intervals.first?.serviceLevel ?? 1) < 0.8)
+        // a2 is in that session already: counted once, the floor keeps its 3.
+        let already = try await planner.call(TrainingSchedulingMethods.whatIf, WhatIfRequest(month: "2026-12", sessionId: "S-QUAL-1", agentIds: ["a2"]))
+        #expect(already.keepsCoverage && already.intervals.first?.onFloor == 3)
         let quiet = try await planner.call(TrainingSchedulingMethods.whatIf, WhatIfRequest(month: "2026-12", start: "2026-12-03T14:00", end: "2026-12-03T15:00", agentIds: ["a3"]))
         #expect(quiet.keepsCoverage)
 

@@ -6957,7 +6957,9 @@ public struct WhatIfRequest: Sendable, Hashable {
     public var start: String
     /// "YYYY-MM-DDTHH:MM": required without session_id; after start.
     public var end: String
-    /// 1 to 1,000 agents of the enrolment who would attend.
+    /// 1 to 1,000 agents of the enrolment who would attend. One already in training at that time
+    /// (a participant of the session itself, or of an overlapping one) counts once: as if they
+    /// moved to the candidate session.
     public var agentIds: [String]
 
     public init(month: String = "", sessionId: String = "", start: String = "", end: String = "", agentIds: [String] = []) {

@@ -292,8 +292,13 @@ struct EnrolmentHandlers: Sendable {
             let (input, _) = try repository.placementInput(month: key, agents: agents, policy: policy, db)
             var coverage = try FloorCoverage(
                 agents: agents, shifts: input.shifts, forecasts: input.forecasts, maximumTeamShareOffFloor: policy.maximumTeamShareOffFloor)
-            for seat in try repository.enrolments(month: key, db) { coverage.take(seat.agent, during: seat.time) }
             if range.start < 0 { range = MinuteRange(start: 0, end: max(0, range.end)) }
+            // A candidate already in training at that time counts once: as if they moved to
+            // the candidate session (e.g. a participant of the session itself).
+            let moving = Set(candidates)
+            for seat in try repository.enrolments(month: key, db) where !(moving.contains(seat.agent) && seat.time.overlaps(range)) {
+                coverage.take(seat.agent, during: seat.time)
+            }
             let outlook = coverage.outlook(taking: candidates, during: range)
             return WhatIfResponse(keepsCoverage: outlook.allSatisfy(\.keepsCoverage), intervals: outlook.map { $0.wire(month: month) })
         }

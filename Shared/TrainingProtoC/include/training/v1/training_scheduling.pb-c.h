@@ -1367,7 +1367,9 @@ struct  Training__V1__WhatIfRequest
    */
   char *end;
   /*
-   * 1 to 1,000 agents of the enrolment who would attend.
+   * 1 to 1,000 agents of the enrolment who would attend. One already in training at that time
+   * (a participant of the session itself, or of an overlapping one) counts once: as if they
+   * moved to the candidate session.
    */
   size_t n_agent_ids;
   char **agent_ids;
