@@ -379,8 +379,16 @@ public struct SessionCompleted: Sendable, Hashable {
     public var criterionIds: [String]
     /// KPIs the course is meant to move.
     public var metricIds: [String]
+    /// The agent's team at placement.
+    public var teamId: String
+    /// The goals agreed in the goal talk; empty if none were recorded.
+    public var goals: String
+    /// The course bound the agent (else they volunteered).
+    public var required: Bool
+    /// Attended, late.
+    public var late: Bool
 
-    public init(sessionId: String = "", courseId: String = "", agentId: String = "", attended: Bool = false, excused: Bool = false, completedOn: String = "", criterionIds: [String] = [], metricIds: [String] = []) {
+    public init(sessionId: String = "", courseId: String = "", agentId: String = "", attended: Bool = false, excused: Bool = false, completedOn: String = "", criterionIds: [String] = [], metricIds: [String] = [], teamId: String = "", goals: String = "", required: Bool = false, late: Bool = false) {
         self.sessionId = sessionId
         self.courseId = courseId
         self.agentId = agentId
@@ -389,6 +397,10 @@ public struct SessionCompleted: Sendable, Hashable {
         self.completedOn = completedOn
         self.criterionIds = criterionIds
         self.metricIds = metricIds
+        self.teamId = teamId
+        self.goals = goals
+        self.required = required
+        self.late = late
     }
 }
 
@@ -413,6 +425,10 @@ extension SessionCompleted: ProtobufCMessageConvertible {
         message.pointee.criterion_ids = arena.copy(self.criterionIds.map { Optional(arena.string($0)) })
         message.pointee.n_metric_ids = self.metricIds.count
         message.pointee.metric_ids = arena.copy(self.metricIds.map { Optional(arena.string($0)) })
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.goals = arena.string(self.goals)
+        message.pointee.required = self.required ? 1 : 0
+        message.pointee.late = self.late ? 1 : 0
     }
 
     init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
@@ -424,6 +440,10 @@ extension SessionCompleted: ProtobufCMessageConvertible {
         self.completedOn = CDecode.string(message.pointee.completed_on)
         self.criterionIds = CRepeated(count: message.pointee.n_criterion_ids, base: message.pointee.criterion_ids).map { CDecode.string($0) }
         self.metricIds = CRepeated(count: message.pointee.n_metric_ids, base: message.pointee.metric_ids).map { CDecode.string($0) }
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.goals = CDecode.string(message.pointee.goals)
+        self.required = message.pointee.required != 0
+        self.late = message.pointee.late != 0
     }
 }
 
@@ -431,7 +451,7 @@ extension SessionCompleted: WireSampled {
     public static var wireSamples: [Self] {
         [
             Self(),
-            Self(sessionId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", attended: true, excused: true, completedOn: "座席 agent ✓ 🎧 Ünïcode", criterionIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], metricIds: ["座席 agent ✓ 🎧 Ünïcode", "x"]),
+            Self(sessionId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", attended: true, excused: true, completedOn: "座席 agent ✓ 🎧 Ünïcode", criterionIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], metricIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], teamId: "座席 agent ✓ 🎧 Ünïcode", goals: "座席 agent ✓ 🎧 Ünïcode", required: true, late: true),
         ]
     }
 }
@@ -4747,6 +4767,143 @@ public enum SignUpOutcome: Int32, Sendable, Hashable, CaseIterable {
     }
 }
 
+/// What a notice is about.
+public enum NoticeKind: Int32, Sendable, Hashable, CaseIterable {
+    /// Never in a response.
+    case unspecified = 0
+    /// To the agent: a seat in a session (the memo): time, place, purpose, preparation, trainer,
+    /// required or voluntary. Never the agent's tier: training is not a punishment (seed 004).
+    case noticePlacement = 1
+    /// To the agent's team leader: the agent's seat and the reason behind it (tier_reason).
+    case noticeTeamLeaderBrief = 2
+    /// To the agent: the session moved (previous_start, previous_end say from when).
+    case noticeChange = 3
+    /// To the agent: the seat is gone (reason: the session was cancelled, or the course no
+    /// longer binds them, or they were placed in another session).
+    case noticeCancellation = 4
+    /// To the team leader, goal_talk_days (default 7) before the session: talk with the agent
+    /// about their goals for it, then record them (RecordGoals).
+    case noticeGoalTalkReminder = 5
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "NOTICE_KIND_UNSPECIFIED"
+        case .noticePlacement: "NOTICE_PLACEMENT"
+        case .noticeTeamLeaderBrief: "NOTICE_TEAM_LEADER_BRIEF"
+        case .noticeChange: "NOTICE_CHANGE"
+        case .noticeCancellation: "NOTICE_CANCELLATION"
+        case .noticeGoalTalkReminder: "NOTICE_GOAL_TALK_REMINDER"
+        }
+    }
+}
+
+public enum NoticeRecipientRole: Int32, Sendable, Hashable, CaseIterable {
+    /// Never in a response.
+    case unspecified = 0
+    case noticeToAgent = 1
+    case noticeToTeamLeader = 2
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "NOTICE_RECIPIENT_ROLE_UNSPECIFIED"
+        case .noticeToAgent: "NOTICE_TO_AGENT"
+        case .noticeToTeamLeader: "NOTICE_TO_TEAM_LEADER"
+        }
+    }
+}
+
+public enum AttendanceStatus: Int32, Sendable, Hashable, CaseIterable {
+    /// Not recorded; in a record: REJECTED.
+    case unspecified = 0
+    case attendancePresent = 1
+    /// Attended, late.
+    case attendanceLate = 2
+    /// Absent without excuse: a required agent is placed again in a later session.
+    case attendanceAbsent = 3
+    /// Absent with an excuse (reason required).
+    case attendanceExcused = 4
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "ATTENDANCE_STATUS_UNSPECIFIED"
+        case .attendancePresent: "ATTENDANCE_PRESENT"
+        case .attendanceLate: "ATTENDANCE_LATE"
+        case .attendanceAbsent: "ATTENDANCE_ABSENT"
+        case .attendanceExcused: "ATTENDANCE_EXCUSED"
+        }
+    }
+}
+
+/// Where a coaching-tier agent's problem summary stands.
+public enum ProblemSummaryState: Int32, Sendable, Hashable, CaseIterable {
+    /// Never in a response.
+    case unspecified = 0
+    /// Not written yet (due date passed or not).
+    case problemSummaryMissing = 1
+    /// First written by the end of the due date.
+    case problemSummaryOnTime = 2
+    /// First written after the due date.
+    case problemSummaryLate = 3
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "PROBLEM_SUMMARY_STATE_UNSPECIFIED"
+        case .problemSummaryMissing: "PROBLEM_SUMMARY_MISSING"
+        case .problemSummaryOnTime: "PROBLEM_SUMMARY_ON_TIME"
+        case .problemSummaryLate: "PROBLEM_SUMMARY_LATE"
+        }
+    }
+}
+
+public enum CoachingPriority: Int32, Sendable, Hashable, CaseIterable {
+    /// In a request: REJECTED (INVALID_ARGUMENT).
+    case unspecified = 0
+    case low = 1
+    case normal = 2
+    case high = 3
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "COACHING_PRIORITY_UNSPECIFIED"
+        case .low: "COACHING_PRIORITY_LOW"
+        case .normal: "COACHING_PRIORITY_NORMAL"
+        case .high: "COACHING_PRIORITY_HIGH"
+        }
+    }
+}
+
+public enum CoachingRequestState: Int32, Sendable, Hashable, CaseIterable {
+    /// As a filter: any.
+    case unspecified = 0
+    /// Waiting for the trainer's plan.
+    case coachingRequested = 1
+    /// Method and one-to-one sessions set.
+    case coachingPlanned = 2
+    /// Done; CoachingDelivered emitted for the review service.
+    case coachingDelivered = 3
+    /// The review service closed it (it worked, or a new request follows).
+    case coachingClosed = 4
+    /// Cancelled with a reason.
+    case coachingCancelled = 5
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "COACHING_REQUEST_STATE_UNSPECIFIED"
+        case .coachingRequested: "COACHING_REQUESTED"
+        case .coachingPlanned: "COACHING_PLANNED"
+        case .coachingDelivered: "COACHING_DELIVERED"
+        case .coachingClosed: "COACHING_CLOSED"
+        case .coachingCancelled: "COACHING_CANCELLED"
+        }
+    }
+}
+
 /// One course of the catalogue. In responses every field is as stored.
 public struct CatalogueCourse: Sendable, Hashable {
     /// Required; an id (see the conventions).
@@ -5250,8 +5407,11 @@ public struct PlannedSession: Sendable, Hashable {
     public var end: String
     /// Seats offered; publication checks it is >= 1 and at most the room's capacity.
     public var capacity: UInt32
+    /// Optional, at most 500 characters: where to join an online session (printed on the notice
+    /// memo instead of a room's directions).
+    public var link: String
 
-    public init(sessionId: String = "", courseId: String = "", trainerId: String = "", roomId: String = "", start: String = "", end: String = "", capacity: UInt32 = 0) {
+    public init(sessionId: String = "", courseId: String = "", trainerId: String = "", roomId: String = "", start: String = "", end: String = "", capacity: UInt32 = 0, link: String = "") {
         self.sessionId = sessionId
         self.courseId = courseId
         self.trainerId = trainerId
@@ -5259,6 +5419,7 @@ public struct PlannedSession: Sendable, Hashable {
         self.start = start
         self.end = end
         self.capacity = capacity
+        self.link = link
     }
 }
 
@@ -5280,6 +5441,7 @@ extension PlannedSession: ProtobufCMessageConvertible {
         message.pointee.start = arena.string(self.start)
         message.pointee.end = arena.string(self.end)
         message.pointee.capacity = self.capacity
+        message.pointee.link = arena.string(self.link)
     }
 
     init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
@@ -5290,6 +5452,7 @@ extension PlannedSession: ProtobufCMessageConvertible {
         self.start = CDecode.string(message.pointee.start)
         self.end = CDecode.string(message.pointee.end)
         self.capacity = message.pointee.capacity
+        self.link = CDecode.string(message.pointee.link)
     }
 }
 
@@ -5297,7 +5460,7 @@ extension PlannedSession: WireSampled {
     public static var wireSamples: [Self] {
         [
             Self(),
-            Self(sessionId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", trainerId: "座席 agent ✓ 🎧 Ünïcode", roomId: "座席 agent ✓ 🎧 Ünïcode", start: "座席 agent ✓ 🎧 Ünïcode", end: "座席 agent ✓ 🎧 Ünïcode", capacity: UInt32.max),
+            Self(sessionId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", trainerId: "座席 agent ✓ 🎧 Ünïcode", roomId: "座席 agent ✓ 🎧 Ünïcode", start: "座席 agent ✓ 🎧 Ünïcode", end: "座席 agent ✓ 🎧 Ünïcode", capacity: UInt32.max, link: "座席 agent ✓ 🎧 Ünïcode"),
         ]
     }
 }
@@ -5956,8 +6119,17 @@ public struct Enrolment: Sendable, Hashable {
     public var withOwnTeamLeader: Bool
     /// When the agent got this seat (kept across re-placements).
     public var placedAtUnixMs: Int64
+    /// Placed later than the notice lead time before the session (policy notice_lead_days,
+    /// default 14): counted in the short-notice report to the supervisor.
+    public var shortNotice: Bool
+    /// The goals agreed in the team leader's goal talk (RecordGoals); empty until then.
+    public var goals: String
+    /// Who recorded them.
+    public var goalsAgreedBy: String
+    /// ATTENDANCE_STATUS_UNSPECIFIED until recorded.
+    public var attendance: AttendanceStatus
 
-    public init(agentId: String = "", teamId: String = "", courseId: String = "", sessionId: String = "", start: String = "", end: String = "", trainerId: String = "", roomId: String = "", requirement: AttendanceRequirement = .unspecified, withOwnTeamLeader: Bool = false, placedAtUnixMs: Int64 = 0) {
+    public init(agentId: String = "", teamId: String = "", courseId: String = "", sessionId: String = "", start: String = "", end: String = "", trainerId: String = "", roomId: String = "", requirement: AttendanceRequirement = .unspecified, withOwnTeamLeader: Bool = false, placedAtUnixMs: Int64 = 0, shortNotice: Bool = false, goals: String = "", goalsAgreedBy: String = "", attendance: AttendanceStatus = .unspecified) {
         self.agentId = agentId
         self.teamId = teamId
         self.courseId = courseId
@@ -5969,6 +6141,10 @@ public struct Enrolment: Sendable, Hashable {
         self.requirement = requirement
         self.withOwnTeamLeader = withOwnTeamLeader
         self.placedAtUnixMs = placedAtUnixMs
+        self.shortNotice = shortNotice
+        self.goals = goals
+        self.goalsAgreedBy = goalsAgreedBy
+        self.attendance = attendance
     }
 }
 
@@ -5994,6 +6170,10 @@ extension Enrolment: ProtobufCMessageConvertible {
         message.pointee.requirement = Training__V1__AttendanceRequirement(rawValue: UInt32(bitPattern: self.requirement.rawValue))
         message.pointee.with_own_team_leader = self.withOwnTeamLeader ? 1 : 0
         message.pointee.placed_at_unix_ms = self.placedAtUnixMs
+        message.pointee.short_notice = self.shortNotice ? 1 : 0
+        message.pointee.goals = arena.string(self.goals)
+        message.pointee.goals_agreed_by = arena.string(self.goalsAgreedBy)
+        message.pointee.attendance = Training__V1__AttendanceStatus(rawValue: UInt32(bitPattern: self.attendance.rawValue))
     }
 
     init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
@@ -6008,6 +6188,10 @@ extension Enrolment: ProtobufCMessageConvertible {
         self.requirement = try CDecode.enumValue(message.pointee.requirement.rawValue, as: AttendanceRequirement.self, field: "requirement")
         self.withOwnTeamLeader = message.pointee.with_own_team_leader != 0
         self.placedAtUnixMs = message.pointee.placed_at_unix_ms
+        self.shortNotice = message.pointee.short_notice != 0
+        self.goals = CDecode.string(message.pointee.goals)
+        self.goalsAgreedBy = CDecode.string(message.pointee.goals_agreed_by)
+        self.attendance = try CDecode.enumValue(message.pointee.attendance.rawValue, as: AttendanceStatus.self, field: "attendance")
     }
 }
 
@@ -6015,7 +6199,7 @@ extension Enrolment: WireSampled {
     public static var wireSamples: [Self] {
         [
             Self(),
-            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", start: "座席 agent ✓ 🎧 Ünïcode", end: "座席 agent ✓ 🎧 Ünïcode", trainerId: "座席 agent ✓ 🎧 Ünïcode", roomId: "座席 agent ✓ 🎧 Ünïcode", requirement: .attendanceVoluntary, withOwnTeamLeader: true, placedAtUnixMs: Int64.min),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", start: "座席 agent ✓ 🎧 Ünïcode", end: "座席 agent ✓ 🎧 Ünïcode", trainerId: "座席 agent ✓ 🎧 Ünïcode", roomId: "座席 agent ✓ 🎧 Ünïcode", requirement: .attendanceVoluntary, withOwnTeamLeader: true, placedAtUnixMs: Int64.min, shortNotice: true, goals: "座席 agent ✓ 🎧 Ünïcode", goalsAgreedBy: "座席 agent ✓ 🎧 Ünïcode", attendance: .attendanceExcused),
         ]
     }
 }
@@ -7133,6 +7317,1923 @@ extension WhatIfResponse: WireSampled {
     }
 }
 
+/// One notice for the center's messaging system, self-contained: everything a memo prints.
+public struct Notice: Sendable, Hashable {
+    /// Stable: "n-" and a number that only grows; the same notice keeps it.
+    public var noticeId: String
+    public var kind: NoticeKind
+    public var recipientRole: NoticeRecipientRole
+    /// The agent, or their team leader (as the roster names them).
+    public var recipientId: String
+    /// "YYYY-MM" of the session.
+    public var month: String
+    /// The participant the notice is about.
+    public var agentId: String
+    public var teamId: String
+    public var sessionId: String
+    public var courseId: String
+    public var courseTitle: String
+    /// Why the course matters to the participant.
+    public var purpose: String
+    public var topics: [String]
+    /// What to prepare.
+    public var preparation: String
+    /// "YYYY-MM-DDTHH:MM", local.
+    public var start: String
+    public var end: String
+    /// The room's site; empty online.
+    public var site: String
+    /// Empty for a session without a room.
+    public var roomId: String
+    /// The room's directions.
+    public var directions: String
+    /// Online sessions: where to join.
+    public var link: String
+    public var trainerName: String
+    public var trainerBiography: String
+    public var requirement: AttendanceRequirement
+    /// Sent later than the lead time before the session.
+    public var shortNotice: Bool
+    /// NOTICE_TEAM_LEADER_BRIEF only: why the agent is in the course, e.g. "coaching tier for
+    /// 2026-12 (2026-11 closed, revision 1)". Always empty in a notice to an agent.
+    public var tierReason: String
+    /// NOTICE_CHANGE: the old time.
+    public var previousStart: String
+    public var previousEnd: String
+    /// NOTICE_CANCELLATION: why.
+    public var reason: String
+    public var createdAtUnixMs: Int64
+    /// Listed by ListPendingNotices from this time on (the creation, or for a goal-talk reminder
+    /// goal_talk_days before the session).
+    public var sendAfterUnixMs: Int64
+    /// 0 until acknowledged.
+    public var acknowledgedAtUnixMs: Int64
+
+    public init(noticeId: String = "", kind: NoticeKind = .unspecified, recipientRole: NoticeRecipientRole = .unspecified, recipientId: String = "", month: String = "", agentId: String = "", teamId: String = "", sessionId: String = "", courseId: String = "", courseTitle: String = "", purpose: String = "", topics: [String] = [], preparation: String = "", start: String = "", end: String = "", site: String = "", roomId: String = "", directions: String = "", link: String = "", trainerName: String = "", trainerBiography: String = "", requirement: AttendanceRequirement = .unspecified, shortNotice: Bool = false, tierReason: String = "", previousStart: String = "", previousEnd: String = "", reason: String = "", createdAtUnixMs: Int64 = 0, sendAfterUnixMs: Int64 = 0, acknowledgedAtUnixMs: Int64 = 0) {
+        self.noticeId = noticeId
+        self.kind = kind
+        self.recipientRole = recipientRole
+        self.recipientId = recipientId
+        self.month = month
+        self.agentId = agentId
+        self.teamId = teamId
+        self.sessionId = sessionId
+        self.courseId = courseId
+        self.courseTitle = courseTitle
+        self.purpose = purpose
+        self.topics = topics
+        self.preparation = preparation
+        self.start = start
+        self.end = end
+        self.site = site
+        self.roomId = roomId
+        self.directions = directions
+        self.link = link
+        self.trainerName = trainerName
+        self.trainerBiography = trainerBiography
+        self.requirement = requirement
+        self.shortNotice = shortNotice
+        self.tierReason = tierReason
+        self.previousStart = previousStart
+        self.previousEnd = previousEnd
+        self.reason = reason
+        self.createdAtUnixMs = createdAtUnixMs
+        self.sendAfterUnixMs = sendAfterUnixMs
+        self.acknowledgedAtUnixMs = acknowledgedAtUnixMs
+    }
+}
+
+extension Notice: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.Notice"
+    typealias CMessage = Training__V1__Notice
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__notice__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.notice_id = arena.string(self.noticeId)
+        message.pointee.kind = Training__V1__NoticeKind(rawValue: UInt32(bitPattern: self.kind.rawValue))
+        message.pointee.recipient_role = Training__V1__NoticeRecipientRole(rawValue: UInt32(bitPattern: self.recipientRole.rawValue))
+        message.pointee.recipient_id = arena.string(self.recipientId)
+        message.pointee.month = arena.string(self.month)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.course_id = arena.string(self.courseId)
+        message.pointee.course_title = arena.string(self.courseTitle)
+        message.pointee.purpose = arena.string(self.purpose)
+        message.pointee.n_topics = self.topics.count
+        message.pointee.topics = arena.copy(self.topics.map { Optional(arena.string($0)) })
+        message.pointee.preparation = arena.string(self.preparation)
+        message.pointee.start = arena.string(self.start)
+        message.pointee.end = arena.string(self.end)
+        message.pointee.site = arena.string(self.site)
+        message.pointee.room_id = arena.string(self.roomId)
+        message.pointee.directions = arena.string(self.directions)
+        message.pointee.link = arena.string(self.link)
+        message.pointee.trainer_name = arena.string(self.trainerName)
+        message.pointee.trainer_biography = arena.string(self.trainerBiography)
+        message.pointee.requirement = Training__V1__AttendanceRequirement(rawValue: UInt32(bitPattern: self.requirement.rawValue))
+        message.pointee.short_notice = self.shortNotice ? 1 : 0
+        message.pointee.tier_reason = arena.string(self.tierReason)
+        message.pointee.previous_start = arena.string(self.previousStart)
+        message.pointee.previous_end = arena.string(self.previousEnd)
+        message.pointee.reason = arena.string(self.reason)
+        message.pointee.created_at_unix_ms = self.createdAtUnixMs
+        message.pointee.send_after_unix_ms = self.sendAfterUnixMs
+        message.pointee.acknowledged_at_unix_ms = self.acknowledgedAtUnixMs
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.noticeId = CDecode.string(message.pointee.notice_id)
+        self.kind = try CDecode.enumValue(message.pointee.kind.rawValue, as: NoticeKind.self, field: "kind")
+        self.recipientRole = try CDecode.enumValue(message.pointee.recipient_role.rawValue, as: NoticeRecipientRole.self, field: "recipient_role")
+        self.recipientId = CDecode.string(message.pointee.recipient_id)
+        self.month = CDecode.string(message.pointee.month)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.courseId = CDecode.string(message.pointee.course_id)
+        self.courseTitle = CDecode.string(message.pointee.course_title)
+        self.purpose = CDecode.string(message.pointee.purpose)
+        self.topics = CRepeated(count: message.pointee.n_topics, base: message.pointee.topics).map { CDecode.string($0) }
+        self.preparation = CDecode.string(message.pointee.preparation)
+        self.start = CDecode.string(message.pointee.start)
+        self.end = CDecode.string(message.pointee.end)
+        self.site = CDecode.string(message.pointee.site)
+        self.roomId = CDecode.string(message.pointee.room_id)
+        self.directions = CDecode.string(message.pointee.directions)
+        self.link = CDecode.string(message.pointee.link)
+        self.trainerName = CDecode.string(message.pointee.trainer_name)
+        self.trainerBiography = CDecode.string(message.pointee.trainer_biography)
+        self.requirement = try CDecode.enumValue(message.pointee.requirement.rawValue, as: AttendanceRequirement.self, field: "requirement")
+        self.shortNotice = message.pointee.short_notice != 0
+        self.tierReason = CDecode.string(message.pointee.tier_reason)
+        self.previousStart = CDecode.string(message.pointee.previous_start)
+        self.previousEnd = CDecode.string(message.pointee.previous_end)
+        self.reason = CDecode.string(message.pointee.reason)
+        self.createdAtUnixMs = message.pointee.created_at_unix_ms
+        self.sendAfterUnixMs = message.pointee.send_after_unix_ms
+        self.acknowledgedAtUnixMs = message.pointee.acknowledged_at_unix_ms
+    }
+}
+
+extension Notice: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(noticeId: "座席 agent ✓ 🎧 Ünïcode", kind: .noticeGoalTalkReminder, recipientRole: .noticeToTeamLeader, recipientId: "座席 agent ✓ 🎧 Ünïcode", month: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", courseTitle: "座席 agent ✓ 🎧 Ünïcode", purpose: "座席 agent ✓ 🎧 Ünïcode", topics: ["座席 agent ✓ 🎧 Ünïcode", "x"], preparation: "座席 agent ✓ 🎧 Ünïcode", start: "座席 agent ✓ 🎧 Ünïcode", end: "座席 agent ✓ 🎧 Ünïcode", site: "座席 agent ✓ 🎧 Ünïcode", roomId: "座席 agent ✓ 🎧 Ünïcode", directions: "座席 agent ✓ 🎧 Ünïcode", link: "座席 agent ✓ 🎧 Ünïcode", trainerName: "座席 agent ✓ 🎧 Ünïcode", trainerBiography: "座席 agent ✓ 🎧 Ünïcode", requirement: .attendanceVoluntary, shortNotice: true, tierReason: "座席 agent ✓ 🎧 Ünïcode", previousStart: "座席 agent ✓ 🎧 Ünïcode", previousEnd: "座席 agent ✓ 🎧 Ünïcode", reason: "座席 agent ✓ 🎧 Ünïcode", createdAtUnixMs: Int64.min, sendAfterUnixMs: Int64.min, acknowledgedAtUnixMs: Int64.min),
+        ]
+    }
+}
+
+/// The notices due and not yet acknowledged, oldest first: the messaging system sends them
+/// and acknowledges them; a notice stays listed until acknowledged (at least once).
+public struct ListPendingNoticesRequest: Sendable, Hashable {
+    /// 1-1,000; 0 means 100.
+    public var limit: UInt32
+    /// Optional: only notices after this one (paging).
+    public var afterNoticeId: String
+
+    public init(limit: UInt32 = 0, afterNoticeId: String = "") {
+        self.limit = limit
+        self.afterNoticeId = afterNoticeId
+    }
+}
+
+extension ListPendingNoticesRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ListPendingNoticesRequest"
+    typealias CMessage = Training__V1__ListPendingNoticesRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__list_pending_notices_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.limit = self.limit
+        message.pointee.after_notice_id = arena.string(self.afterNoticeId)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.limit = message.pointee.limit
+        self.afterNoticeId = CDecode.string(message.pointee.after_notice_id)
+    }
+}
+
+extension ListPendingNoticesRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(limit: UInt32.max, afterNoticeId: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct NoticeList: Sendable, Hashable {
+    /// By notice number.
+    public var notices: [Notice]
+
+    public init(notices: [Notice] = []) {
+        self.notices = notices
+    }
+}
+
+extension NoticeList: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.NoticeList"
+    typealias CMessage = Training__V1__NoticeList
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__notice_list__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_notices = self.notices.count
+        message.pointee.notices = arena.copy(self.notices.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.notices = try CRepeated(count: message.pointee.n_notices, base: message.pointee.notices).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try Notice(cMessage: CDecode.present(value)) } catch { throw error.prefixed("notices", index: i) }
+        }
+    }
+}
+
+extension NoticeList: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(notices: [Notice.wireSamples[1], Notice.wireSamples[1]]),
+        ]
+    }
+}
+
+/// Acknowledges notices as sent. Record results per id: ACCEPTED (acknowledged now),
+/// DUPLICATE (already acknowledged), REJECTED (no such notice, subject "notice_ids[i]").
+public struct AcknowledgeNoticesRequest: Sendable, Hashable {
+    /// 1 to 1,000.
+    public var noticeIds: [String]
+
+    public init(noticeIds: [String] = []) {
+        self.noticeIds = noticeIds
+    }
+}
+
+extension AcknowledgeNoticesRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.AcknowledgeNoticesRequest"
+    typealias CMessage = Training__V1__AcknowledgeNoticesRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__acknowledge_notices_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_notice_ids = self.noticeIds.count
+        message.pointee.notice_ids = arena.copy(self.noticeIds.map { Optional(arena.string($0)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.noticeIds = CRepeated(count: message.pointee.n_notice_ids, base: message.pointee.notice_ids).map { CDecode.string($0) }
+    }
+}
+
+extension AcknowledgeNoticesRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(noticeIds: ["座席 agent ✓ 🎧 Ünïcode", "x"]),
+        ]
+    }
+}
+
+/// Every notice of a month (sent or not), for memos and audits.
+public struct ListNoticesRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// Optional filter: notices about this agent.
+    public var agentId: String
+    /// Optional filter.
+    public var sessionId: String
+
+    public init(month: String = "", agentId: String = "", sessionId: String = "") {
+        self.month = month
+        self.agentId = agentId
+        self.sessionId = sessionId
+    }
+}
+
+extension ListNoticesRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ListNoticesRequest"
+    typealias CMessage = Training__V1__ListNoticesRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__list_notices_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.session_id = arena.string(self.sessionId)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.sessionId = CDecode.string(message.pointee.session_id)
+    }
+}
+
+extension ListNoticesRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct GetShortNoticeReportRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+
+    public init(month: String = "") {
+        self.month = month
+    }
+}
+
+extension GetShortNoticeReportRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetShortNoticeReportRequest"
+    typealias CMessage = Training__V1__GetShortNoticeReportRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_short_notice_report_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+    }
+}
+
+extension GetShortNoticeReportRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct TeamShortNotice: Sendable, Hashable {
+    public var teamId: String
+    /// Seats of the team's agents.
+    public var placements: UInt32
+    /// Of them, placed later than the lead time.
+    public var shortNotice: UInt32
+
+    public init(teamId: String = "", placements: UInt32 = 0, shortNotice: UInt32 = 0) {
+        self.teamId = teamId
+        self.placements = placements
+        self.shortNotice = shortNotice
+    }
+}
+
+extension TeamShortNotice: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.TeamShortNotice"
+    typealias CMessage = Training__V1__TeamShortNotice
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__team_short_notice__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.placements = self.placements
+        message.pointee.short_notice = self.shortNotice
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.placements = message.pointee.placements
+        self.shortNotice = message.pointee.short_notice
+    }
+}
+
+extension TeamShortNotice: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(teamId: "座席 agent ✓ 🎧 Ünïcode", placements: UInt32.max, shortNotice: UInt32.max),
+        ]
+    }
+}
+
+public struct ShortNoticeReport: Sendable, Hashable {
+    public var month: String
+    /// The policy's lead time.
+    public var leadDays: UInt32
+    /// By team.
+    public var teams: [TeamShortNotice]
+    /// Every short-notice seat, by start then agent.
+    public var shortNotice: [Enrolment]
+
+    public init(month: String = "", leadDays: UInt32 = 0, teams: [TeamShortNotice] = [], shortNotice: [Enrolment] = []) {
+        self.month = month
+        self.leadDays = leadDays
+        self.teams = teams
+        self.shortNotice = shortNotice
+    }
+}
+
+extension ShortNoticeReport: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ShortNoticeReport"
+    typealias CMessage = Training__V1__ShortNoticeReport
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__short_notice_report__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.lead_days = self.leadDays
+        message.pointee.n_teams = self.teams.count
+        message.pointee.teams = arena.copy(self.teams.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.n_short_notice = self.shortNotice.count
+        message.pointee.short_notice = arena.copy(self.shortNotice.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.leadDays = message.pointee.lead_days
+        self.teams = try CRepeated(count: message.pointee.n_teams, base: message.pointee.teams).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try TeamShortNotice(cMessage: CDecode.present(value)) } catch { throw error.prefixed("teams", index: i) }
+        }
+        self.shortNotice = try CRepeated(count: message.pointee.n_short_notice, base: message.pointee.short_notice).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try Enrolment(cMessage: CDecode.present(value)) } catch { throw error.prefixed("short_notice", index: i) }
+        }
+    }
+}
+
+extension ShortNoticeReport: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", leadDays: UInt32.max, teams: [TeamShortNotice.wireSamples[1], TeamShortNotice.wireSamples[1]], shortNotice: [Enrolment.wireSamples[1], Enrolment.wireSamples[1]]),
+        ]
+    }
+}
+
+/// The goals an agent and their team leader agreed for a session (the review service reads them).
+public struct RecordGoalsRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// Required.
+    public var sessionId: String
+    /// Required; a participant of the session.
+    public var agentId: String
+    /// Required, 1-2,000 characters.
+    public var goals: String
+    /// Required: the team leader, an id.
+    public var agreedBy: String
+
+    public init(month: String = "", sessionId: String = "", agentId: String = "", goals: String = "", agreedBy: String = "") {
+        self.month = month
+        self.sessionId = sessionId
+        self.agentId = agentId
+        self.goals = goals
+        self.agreedBy = agreedBy
+    }
+}
+
+extension RecordGoalsRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.RecordGoalsRequest"
+    typealias CMessage = Training__V1__RecordGoalsRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__record_goals_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.goals = arena.string(self.goals)
+        message.pointee.agreed_by = arena.string(self.agreedBy)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.goals = CDecode.string(message.pointee.goals)
+        self.agreedBy = CDecode.string(message.pointee.agreed_by)
+    }
+}
+
+extension RecordGoalsRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", goals: "座席 agent ✓ 🎧 Ünïcode", agreedBy: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct RecordGoalsResponse: Sendable, Hashable {
+    public var recordedAtUnixMs: Int64
+
+    public init(recordedAtUnixMs: Int64 = 0) {
+        self.recordedAtUnixMs = recordedAtUnixMs
+    }
+}
+
+extension RecordGoalsResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.RecordGoalsResponse"
+    typealias CMessage = Training__V1__RecordGoalsResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__record_goals_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.recorded_at_unix_ms = self.recordedAtUnixMs
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.recordedAtUnixMs = message.pointee.recorded_at_unix_ms
+    }
+}
+
+extension RecordGoalsResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(recordedAtUnixMs: Int64.min),
+        ]
+    }
+}
+
+public struct AttendanceRecord: Sendable, Hashable {
+    /// A participant of the session.
+    public var agentId: String
+    public var status: AttendanceStatus
+    /// Required for ATTENDANCE_EXCUSED (1-500 characters); optional otherwise.
+    public var reason: String
+
+    public init(agentId: String = "", status: AttendanceStatus = .unspecified, reason: String = "") {
+        self.agentId = agentId
+        self.status = status
+        self.reason = reason
+    }
+}
+
+extension AttendanceRecord: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.AttendanceRecord"
+    typealias CMessage = Training__V1__AttendanceRecord
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__attendance_record__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.status = Training__V1__AttendanceStatus(rawValue: UInt32(bitPattern: self.status.rawValue))
+        message.pointee.reason = arena.string(self.reason)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.status = try CDecode.enumValue(message.pointee.status.rawValue, as: AttendanceStatus.self, field: "status")
+        self.reason = CDecode.string(message.pointee.reason)
+    }
+}
+
+extension AttendanceRecord: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", status: .attendanceExcused, reason: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// Records (or corrects) attendance of a session that has started. When every participant
+/// has a record the session is complete: it emits one SessionCompleted per participant for
+/// the review service, its records no longer change, and each required agent absent without
+/// excuse is placed again in a later session of the course where one works.
+public struct RecordAttendanceRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// Required; a published session, not cancelled, started.
+    public var sessionId: String
+    /// 1 to 1,000; one per agent.
+    public var records: [AttendanceRecord]
+    /// Required: the trainer, an id.
+    public var recordedBy: String
+
+    public init(month: String = "", sessionId: String = "", records: [AttendanceRecord] = [], recordedBy: String = "") {
+        self.month = month
+        self.sessionId = sessionId
+        self.records = records
+        self.recordedBy = recordedBy
+    }
+}
+
+extension RecordAttendanceRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.RecordAttendanceRequest"
+    typealias CMessage = Training__V1__RecordAttendanceRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__record_attendance_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.n_records = self.records.count
+        message.pointee.records = arena.copy(self.records.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.recorded_by = arena.string(self.recordedBy)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.records = try CRepeated(count: message.pointee.n_records, base: message.pointee.records).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try AttendanceRecord(cMessage: CDecode.present(value)) } catch { throw error.prefixed("records", index: i) }
+        }
+        self.recordedBy = CDecode.string(message.pointee.recorded_by)
+    }
+}
+
+extension RecordAttendanceRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", records: [AttendanceRecord.wireSamples[1], AttendanceRecord.wireSamples[1]], recordedBy: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct RecordAttendanceResponse: Sendable, Hashable {
+    /// One per record (id: the agent id).
+    public var results: BatchResponse?
+    /// Every participant has a record now.
+    public var complete: Bool
+    /// Participants without a record.
+    public var missing: UInt32
+    /// Absent required agents placed in a later session.
+    public var replacedAgentIds: [String]
+    /// Absent required agents with no later session that works.
+    public var unplacedAgentIds: [String]
+
+    public init(results: BatchResponse? = nil, complete: Bool = false, missing: UInt32 = 0, replacedAgentIds: [String] = [], unplacedAgentIds: [String] = []) {
+        self.results = results
+        self.complete = complete
+        self.missing = missing
+        self.replacedAgentIds = replacedAgentIds
+        self.unplacedAgentIds = unplacedAgentIds
+    }
+}
+
+extension RecordAttendanceResponse: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.RecordAttendanceResponse"
+    typealias CMessage = Training__V1__RecordAttendanceResponse
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__record_attendance_response__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        if let value = self.results { message.pointee.results = value.makeFilledCMessage(in: arena) }
+        message.pointee.complete = self.complete ? 1 : 0
+        message.pointee.missing = self.missing
+        message.pointee.n_replaced_agent_ids = self.replacedAgentIds.count
+        message.pointee.replaced_agent_ids = arena.copy(self.replacedAgentIds.map { Optional(arena.string($0)) })
+        message.pointee.n_unplaced_agent_ids = self.unplacedAgentIds.count
+        message.pointee.unplaced_agent_ids = arena.copy(self.unplacedAgentIds.map { Optional(arena.string($0)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        if let value = message.pointee.results {
+            do throws(WireError) { self.results = try BatchResponse(cMessage: value) } catch { throw error.prefixed("results") }
+        } else {
+            self.results = nil
+        }
+        self.complete = message.pointee.complete != 0
+        self.missing = message.pointee.missing
+        self.replacedAgentIds = CRepeated(count: message.pointee.n_replaced_agent_ids, base: message.pointee.replaced_agent_ids).map { CDecode.string($0) }
+        self.unplacedAgentIds = CRepeated(count: message.pointee.n_unplaced_agent_ids, base: message.pointee.unplaced_agent_ids).map { CDecode.string($0) }
+    }
+}
+
+extension RecordAttendanceResponse: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(results: BatchResponse.wireSamples[1], complete: true, missing: UInt32.max, replacedAgentIds: ["座席 agent ✓ 🎧 Ünïcode", "x"], unplacedAgentIds: ["座席 agent ✓ 🎧 Ünïcode", "x"]),
+        ]
+    }
+}
+
+public struct GetMonthEndTallyRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+
+    public init(month: String = "") {
+        self.month = month
+    }
+}
+
+extension GetMonthEndTallyRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetMonthEndTallyRequest"
+    typealias CMessage = Training__V1__GetMonthEndTallyRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_month_end_tally_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+    }
+}
+
+extension GetMonthEndTallyRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// Required seats of a group in completed sessions, and what became of them.
+public struct TallyGroup: Sendable, Hashable {
+    /// Team id, department, or "center".
+    public var group: String
+    /// Required seats in complete sessions.
+    public var required: UInt32
+    /// Present or late.
+    public var attended: UInt32
+    public var excused: UInt32
+    public var unexcused: UInt32
+    /// Required seats in sessions not complete yet.
+    public var pending: UInt32
+
+    public init(group: String = "", required: UInt32 = 0, attended: UInt32 = 0, excused: UInt32 = 0, unexcused: UInt32 = 0, pending: UInt32 = 0) {
+        self.group = group
+        self.required = required
+        self.attended = attended
+        self.excused = excused
+        self.unexcused = unexcused
+        self.pending = pending
+    }
+}
+
+extension TallyGroup: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.TallyGroup"
+    typealias CMessage = Training__V1__TallyGroup
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__tally_group__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.group = arena.string(self.group)
+        message.pointee.required = self.required
+        message.pointee.attended = self.attended
+        message.pointee.excused = self.excused
+        message.pointee.unexcused = self.unexcused
+        message.pointee.pending = self.pending
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.group = CDecode.string(message.pointee.group)
+        self.required = message.pointee.required
+        self.attended = message.pointee.attended
+        self.excused = message.pointee.excused
+        self.unexcused = message.pointee.unexcused
+        self.pending = message.pointee.pending
+    }
+}
+
+extension TallyGroup: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(group: "座席 agent ✓ 🎧 Ünïcode", required: UInt32.max, attended: UInt32.max, excused: UInt32.max, unexcused: UInt32.max, pending: UInt32.max),
+        ]
+    }
+}
+
+/// An unexcused absence from a required session, proposed to the supervisor for the center's
+/// attendance rules (the service decides nothing).
+public struct PenaltyProposal: Sendable, Hashable {
+    public var agentId: String
+    public var teamId: String
+    public var department: String
+    public var sessionId: String
+    public var courseId: String
+    public var start: String
+    public var recordedBy: String
+
+    public init(agentId: String = "", teamId: String = "", department: String = "", sessionId: String = "", courseId: String = "", start: String = "", recordedBy: String = "") {
+        self.agentId = agentId
+        self.teamId = teamId
+        self.department = department
+        self.sessionId = sessionId
+        self.courseId = courseId
+        self.start = start
+        self.recordedBy = recordedBy
+    }
+}
+
+extension PenaltyProposal: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PenaltyProposal"
+    typealias CMessage = Training__V1__PenaltyProposal
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__penalty_proposal__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.department = arena.string(self.department)
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.course_id = arena.string(self.courseId)
+        message.pointee.start = arena.string(self.start)
+        message.pointee.recorded_by = arena.string(self.recordedBy)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.department = CDecode.string(message.pointee.department)
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.courseId = CDecode.string(message.pointee.course_id)
+        self.start = CDecode.string(message.pointee.start)
+        self.recordedBy = CDecode.string(message.pointee.recorded_by)
+    }
+}
+
+extension PenaltyProposal: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode", department: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", start: "座席 agent ✓ 🎧 Ünïcode", recordedBy: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct MonthEndTally: Sendable, Hashable {
+    public var month: String
+    public var center: TallyGroup?
+    /// By team.
+    public var teams: [TallyGroup]
+    /// By department.
+    public var departments: [TallyGroup]
+    /// By agent, then start.
+    public var penalties: [PenaltyProposal]
+
+    public init(month: String = "", center: TallyGroup? = nil, teams: [TallyGroup] = [], departments: [TallyGroup] = [], penalties: [PenaltyProposal] = []) {
+        self.month = month
+        self.center = center
+        self.teams = teams
+        self.departments = departments
+        self.penalties = penalties
+    }
+}
+
+extension MonthEndTally: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.MonthEndTally"
+    typealias CMessage = Training__V1__MonthEndTally
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__month_end_tally__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        if let value = self.center { message.pointee.center = value.makeFilledCMessage(in: arena) }
+        message.pointee.n_teams = self.teams.count
+        message.pointee.teams = arena.copy(self.teams.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.n_departments = self.departments.count
+        message.pointee.departments = arena.copy(self.departments.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.n_penalties = self.penalties.count
+        message.pointee.penalties = arena.copy(self.penalties.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        if let value = message.pointee.center {
+            do throws(WireError) { self.center = try TallyGroup(cMessage: value) } catch { throw error.prefixed("center") }
+        } else {
+            self.center = nil
+        }
+        self.teams = try CRepeated(count: message.pointee.n_teams, base: message.pointee.teams).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try TallyGroup(cMessage: CDecode.present(value)) } catch { throw error.prefixed("teams", index: i) }
+        }
+        self.departments = try CRepeated(count: message.pointee.n_departments, base: message.pointee.departments).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try TallyGroup(cMessage: CDecode.present(value)) } catch { throw error.prefixed("departments", index: i) }
+        }
+        self.penalties = try CRepeated(count: message.pointee.n_penalties, base: message.pointee.penalties).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try PenaltyProposal(cMessage: CDecode.present(value)) } catch { throw error.prefixed("penalties", index: i) }
+        }
+    }
+}
+
+extension MonthEndTally: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", center: TallyGroup.wireSamples[1], teams: [TallyGroup.wireSamples[1], TallyGroup.wireSamples[1]], departments: [TallyGroup.wireSamples[1], TallyGroup.wireSamples[1]], penalties: [PenaltyProposal.wireSamples[1], PenaltyProposal.wireSamples[1]]),
+        ]
+    }
+}
+
+/// The team leader's problem summary and coaching suggestion for a coaching-tier agent, due
+/// before the 5th (the date the intake's close computed). The trainer reads them when drafting.
+public struct SubmitProblemSummaryRequest: Sendable, Hashable {
+    /// "YYYY-MM", required: the month the tiers apply to (the training month).
+    public var month: String
+    /// Required; a coaching-tier agent of that month's closed tiers.
+    public var agentId: String
+    /// Required: who writes it, an id.
+    public var teamLeaderId: String
+    /// Required, 1-4,000 characters: the agent's problems, from the calls.
+    public var summary: String
+    /// Required, 1-4,000 characters: the suggested coaching.
+    public var suggestion: String
+
+    public init(month: String = "", agentId: String = "", teamLeaderId: String = "", summary: String = "", suggestion: String = "") {
+        self.month = month
+        self.agentId = agentId
+        self.teamLeaderId = teamLeaderId
+        self.summary = summary
+        self.suggestion = suggestion
+    }
+}
+
+extension SubmitProblemSummaryRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.SubmitProblemSummaryRequest"
+    typealias CMessage = Training__V1__SubmitProblemSummaryRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__submit_problem_summary_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.team_leader_id = arena.string(self.teamLeaderId)
+        message.pointee.summary = arena.string(self.summary)
+        message.pointee.suggestion = arena.string(self.suggestion)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.teamLeaderId = CDecode.string(message.pointee.team_leader_id)
+        self.summary = CDecode.string(message.pointee.summary)
+        self.suggestion = CDecode.string(message.pointee.suggestion)
+    }
+}
+
+extension SubmitProblemSummaryRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", teamLeaderId: "座席 agent ✓ 🎧 Ünïcode", summary: "座席 agent ✓ 🎧 Ünïcode", suggestion: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct ProblemSummary: Sendable, Hashable {
+    public var month: String
+    public var agentId: String
+    public var teamId: String
+    /// As the tiers name them (before a summary), else who wrote it.
+    public var teamLeaderId: String
+    /// "YYYY-MM-DD", from the intake's close.
+    public var dueDate: String
+    public var state: ProblemSummaryState
+    /// Empty while missing.
+    public var summary: String
+    public var suggestion: String
+    /// 0 while missing.
+    public var firstSubmittedAtUnixMs: Int64
+    public var updatedAtUnixMs: Int64
+
+    public init(month: String = "", agentId: String = "", teamId: String = "", teamLeaderId: String = "", dueDate: String = "", state: ProblemSummaryState = .unspecified, summary: String = "", suggestion: String = "", firstSubmittedAtUnixMs: Int64 = 0, updatedAtUnixMs: Int64 = 0) {
+        self.month = month
+        self.agentId = agentId
+        self.teamId = teamId
+        self.teamLeaderId = teamLeaderId
+        self.dueDate = dueDate
+        self.state = state
+        self.summary = summary
+        self.suggestion = suggestion
+        self.firstSubmittedAtUnixMs = firstSubmittedAtUnixMs
+        self.updatedAtUnixMs = updatedAtUnixMs
+    }
+}
+
+extension ProblemSummary: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ProblemSummary"
+    typealias CMessage = Training__V1__ProblemSummary
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__problem_summary__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.team_leader_id = arena.string(self.teamLeaderId)
+        message.pointee.due_date = arena.string(self.dueDate)
+        message.pointee.state = Training__V1__ProblemSummaryState(rawValue: UInt32(bitPattern: self.state.rawValue))
+        message.pointee.summary = arena.string(self.summary)
+        message.pointee.suggestion = arena.string(self.suggestion)
+        message.pointee.first_submitted_at_unix_ms = self.firstSubmittedAtUnixMs
+        message.pointee.updated_at_unix_ms = self.updatedAtUnixMs
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.teamLeaderId = CDecode.string(message.pointee.team_leader_id)
+        self.dueDate = CDecode.string(message.pointee.due_date)
+        self.state = try CDecode.enumValue(message.pointee.state.rawValue, as: ProblemSummaryState.self, field: "state")
+        self.summary = CDecode.string(message.pointee.summary)
+        self.suggestion = CDecode.string(message.pointee.suggestion)
+        self.firstSubmittedAtUnixMs = message.pointee.first_submitted_at_unix_ms
+        self.updatedAtUnixMs = message.pointee.updated_at_unix_ms
+    }
+}
+
+extension ProblemSummary: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode", teamLeaderId: "座席 agent ✓ 🎧 Ünïcode", dueDate: "座席 agent ✓ 🎧 Ünïcode", state: .problemSummaryLate, summary: "座席 agent ✓ 🎧 Ünïcode", suggestion: "座席 agent ✓ 🎧 Ünïcode", firstSubmittedAtUnixMs: Int64.min, updatedAtUnixMs: Int64.min),
+        ]
+    }
+}
+
+public struct ListProblemSummariesRequest: Sendable, Hashable {
+    /// "YYYY-MM", required: the training month.
+    public var month: String
+    /// Optional filter.
+    public var teamId: String
+
+    public init(month: String = "", teamId: String = "") {
+        self.month = month
+        self.teamId = teamId
+    }
+}
+
+extension ListProblemSummariesRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ListProblemSummariesRequest"
+    typealias CMessage = Training__V1__ListProblemSummariesRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__list_problem_summaries_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.team_id = arena.string(self.teamId)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.teamId = CDecode.string(message.pointee.team_id)
+    }
+}
+
+extension ListProblemSummariesRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct ProblemSummaryList: Sendable, Hashable {
+    /// Every coaching-tier agent of the month, by agent.
+    public var summaries: [ProblemSummary]
+
+    public init(summaries: [ProblemSummary] = []) {
+        self.summaries = summaries
+    }
+}
+
+extension ProblemSummaryList: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ProblemSummaryList"
+    typealias CMessage = Training__V1__ProblemSummaryList
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__problem_summary_list__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_summaries = self.summaries.count
+        message.pointee.summaries = arena.copy(self.summaries.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.summaries = try CRepeated(count: message.pointee.n_summaries, base: message.pointee.summaries).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try ProblemSummary(cMessage: CDecode.present(value)) } catch { throw error.prefixed("summaries", index: i) }
+        }
+    }
+}
+
+extension ProblemSummaryList: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(summaries: [ProblemSummary.wireSamples[1], ProblemSummary.wireSamples[1]]),
+        ]
+    }
+}
+
+/// One stage of a supervisor's staged coaching plan (seed 003): e.g. week 1 phrasing drills,
+/// checked on 10 calls.
+public struct CoachingStage: Sendable, Hashable {
+    /// Required, 1-200 characters.
+    public var title: String
+    /// "YYYY-MM-DD", required.
+    public var startDate: String
+    /// "YYYY-MM-DD", required, not before start_date.
+    public var endDate: String
+    /// Required, 1-2,000 characters: what the stage checks, and how.
+    public var checks: String
+
+    public init(title: String = "", startDate: String = "", endDate: String = "", checks: String = "") {
+        self.title = title
+        self.startDate = startDate
+        self.endDate = endDate
+        self.checks = checks
+    }
+}
+
+extension CoachingStage: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CoachingStage"
+    typealias CMessage = Training__V1__CoachingStage
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__coaching_stage__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.title = arena.string(self.title)
+        message.pointee.start_date = arena.string(self.startDate)
+        message.pointee.end_date = arena.string(self.endDate)
+        message.pointee.checks = arena.string(self.checks)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.title = CDecode.string(message.pointee.title)
+        self.startDate = CDecode.string(message.pointee.start_date)
+        self.endDate = CDecode.string(message.pointee.end_date)
+        self.checks = CDecode.string(message.pointee.checks)
+    }
+}
+
+extension CoachingStage: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(title: "座席 agent ✓ 🎧 Ünïcode", startDate: "座席 agent ✓ 🎧 Ünïcode", endDate: "座席 agent ✓ 🎧 Ünïcode", checks: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// Replaces the staged plan of a coaching-tier agent for the month.
+public struct PutCoachingPlanRequest: Sendable, Hashable {
+    /// "YYYY-MM", required: the training month.
+    public var month: String
+    /// Required; a coaching-tier agent of the month's closed tiers.
+    public var agentId: String
+    /// Required: who sets it, an id.
+    public var supervisorId: String
+    /// 1 to 20, in order; stages must not overlap.
+    public var stages: [CoachingStage]
+
+    public init(month: String = "", agentId: String = "", supervisorId: String = "", stages: [CoachingStage] = []) {
+        self.month = month
+        self.agentId = agentId
+        self.supervisorId = supervisorId
+        self.stages = stages
+    }
+}
+
+extension PutCoachingPlanRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PutCoachingPlanRequest"
+    typealias CMessage = Training__V1__PutCoachingPlanRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__put_coaching_plan_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.supervisor_id = arena.string(self.supervisorId)
+        message.pointee.n_stages = self.stages.count
+        message.pointee.stages = arena.copy(self.stages.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.supervisorId = CDecode.string(message.pointee.supervisor_id)
+        self.stages = try CRepeated(count: message.pointee.n_stages, base: message.pointee.stages).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try CoachingStage(cMessage: CDecode.present(value)) } catch { throw error.prefixed("stages", index: i) }
+        }
+    }
+}
+
+extension PutCoachingPlanRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", supervisorId: "座席 agent ✓ 🎧 Ünïcode", stages: [CoachingStage.wireSamples[1], CoachingStage.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct CoachingPlan: Sendable, Hashable {
+    public var month: String
+    public var agentId: String
+    public var supervisorId: String
+    public var stages: [CoachingStage]
+    /// 1 for the first plan, +1 per replacement.
+    public var version: UInt32
+    public var updatedAtUnixMs: Int64
+
+    public init(month: String = "", agentId: String = "", supervisorId: String = "", stages: [CoachingStage] = [], version: UInt32 = 0, updatedAtUnixMs: Int64 = 0) {
+        self.month = month
+        self.agentId = agentId
+        self.supervisorId = supervisorId
+        self.stages = stages
+        self.version = version
+        self.updatedAtUnixMs = updatedAtUnixMs
+    }
+}
+
+extension CoachingPlan: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CoachingPlan"
+    typealias CMessage = Training__V1__CoachingPlan
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__coaching_plan__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.supervisor_id = arena.string(self.supervisorId)
+        message.pointee.n_stages = self.stages.count
+        message.pointee.stages = arena.copy(self.stages.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.version = self.version
+        message.pointee.updated_at_unix_ms = self.updatedAtUnixMs
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.supervisorId = CDecode.string(message.pointee.supervisor_id)
+        self.stages = try CRepeated(count: message.pointee.n_stages, base: message.pointee.stages).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try CoachingStage(cMessage: CDecode.present(value)) } catch { throw error.prefixed("stages", index: i) }
+        }
+        self.version = message.pointee.version
+        self.updatedAtUnixMs = message.pointee.updated_at_unix_ms
+    }
+}
+
+extension CoachingPlan: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", supervisorId: "座席 agent ✓ 🎧 Ünïcode", stages: [CoachingStage.wireSamples[1], CoachingStage.wireSamples[1]], version: UInt32.max, updatedAtUnixMs: Int64.min),
+        ]
+    }
+}
+
+public struct GetCoachingPlanRequest: Sendable, Hashable {
+    /// "YYYY-MM", required.
+    public var month: String
+    /// Required.
+    public var agentId: String
+
+    public init(month: String = "", agentId: String = "") {
+        self.month = month
+        self.agentId = agentId
+    }
+}
+
+extension GetCoachingPlanRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.GetCoachingPlanRequest"
+    typealias CMessage = Training__V1__GetCoachingPlanRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__get_coaching_plan_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.agent_id = arena.string(self.agentId)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+    }
+}
+
+extension GetCoachingPlanRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// One step of a coaching request: who moved it to which state, when, and why.
+public struct CoachingStep: Sendable, Hashable {
+    public var state: CoachingRequestState
+    public var by: String
+    public var atUnixMs: Int64
+    public var note: String
+
+    public init(state: CoachingRequestState = .unspecified, by: String = "", atUnixMs: Int64 = 0, note: String = "") {
+        self.state = state
+        self.by = by
+        self.atUnixMs = atUnixMs
+        self.note = note
+    }
+}
+
+extension CoachingStep: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CoachingStep"
+    typealias CMessage = Training__V1__CoachingStep
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__coaching_step__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.state = Training__V1__CoachingRequestState(rawValue: UInt32(bitPattern: self.state.rawValue))
+        message.pointee.by = arena.string(self.by)
+        message.pointee.at_unix_ms = self.atUnixMs
+        message.pointee.note = arena.string(self.note)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.state = try CDecode.enumValue(message.pointee.state.rawValue, as: CoachingRequestState.self, field: "state")
+        self.by = CDecode.string(message.pointee.by)
+        self.atUnixMs = message.pointee.at_unix_ms
+        self.note = CDecode.string(message.pointee.note)
+    }
+}
+
+extension CoachingStep: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(state: .coachingCancelled, by: "座席 agent ✓ 🎧 Ünïcode", atUnixMs: Int64.min, note: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// A team leader's request to a trainer for one-to-one coaching of an agent.
+public struct CoachingRequest: Sendable, Hashable {
+    /// "c-" and a number, or the review service's request id.
+    public var requestId: String
+    public var agentId: String
+    /// Who asked.
+    public var teamLeaderId: String
+    public var problem: String
+    /// The metric to move.
+    public var metricId: String
+    /// Call or evaluation ids.
+    public var evidence: [String]
+    public var priority: CoachingPriority
+    public var state: CoachingRequestState
+    /// Arrived as the review service's CoachingRequested event.
+    public var fromReview: Bool
+    /// From the review service: earlier coachings on this metric.
+    public var attempt: UInt32
+    /// Set by the plan.
+    public var trainerId: String
+    /// Set by the plan.
+    public var method: CourseMethod
+    /// The one-to-one sessions, set by the plan.
+    public var sessions: [LocalTimeRange]
+    /// "YYYY-MM-DD": requested + the policy's working days (Monday-Friday).
+    public var planDueOn: String
+    /// Still REQUESTED after plan_due_on (service clock).
+    public var overdue: Bool
+    /// Oldest first.
+    public var history: [CoachingStep]
+
+    public init(requestId: String = "", agentId: String = "", teamLeaderId: String = "", problem: String = "", metricId: String = "", evidence: [String] = [], priority: CoachingPriority = .unspecified, state: CoachingRequestState = .unspecified, fromReview: Bool = false, attempt: UInt32 = 0, trainerId: String = "", method: CourseMethod = .unspecified, sessions: [LocalTimeRange] = [], planDueOn: String = "", overdue: Bool = false, history: [CoachingStep] = []) {
+        self.requestId = requestId
+        self.agentId = agentId
+        self.teamLeaderId = teamLeaderId
+        self.problem = problem
+        self.metricId = metricId
+        self.evidence = evidence
+        self.priority = priority
+        self.state = state
+        self.fromReview = fromReview
+        self.attempt = attempt
+        self.trainerId = trainerId
+        self.method = method
+        self.sessions = sessions
+        self.planDueOn = planDueOn
+        self.overdue = overdue
+        self.history = history
+    }
+}
+
+extension CoachingRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CoachingRequest"
+    typealias CMessage = Training__V1__CoachingRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__coaching_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.request_id = arena.string(self.requestId)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.team_leader_id = arena.string(self.teamLeaderId)
+        message.pointee.problem = arena.string(self.problem)
+        message.pointee.metric_id = arena.string(self.metricId)
+        message.pointee.n_evidence = self.evidence.count
+        message.pointee.evidence = arena.copy(self.evidence.map { Optional(arena.string($0)) })
+        message.pointee.priority = Training__V1__CoachingPriority(rawValue: UInt32(bitPattern: self.priority.rawValue))
+        message.pointee.state = Training__V1__CoachingRequestState(rawValue: UInt32(bitPattern: self.state.rawValue))
+        message.pointee.from_review = self.fromReview ? 1 : 0
+        message.pointee.attempt = self.attempt
+        message.pointee.trainer_id = arena.string(self.trainerId)
+        message.pointee.method = Training__V1__CourseMethod(rawValue: UInt32(bitPattern: self.method.rawValue))
+        message.pointee.n_sessions = self.sessions.count
+        message.pointee.sessions = arena.copy(self.sessions.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.plan_due_on = arena.string(self.planDueOn)
+        message.pointee.overdue = self.overdue ? 1 : 0
+        message.pointee.n_history = self.history.count
+        message.pointee.history = arena.copy(self.history.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.requestId = CDecode.string(message.pointee.request_id)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.teamLeaderId = CDecode.string(message.pointee.team_leader_id)
+        self.problem = CDecode.string(message.pointee.problem)
+        self.metricId = CDecode.string(message.pointee.metric_id)
+        self.evidence = CRepeated(count: message.pointee.n_evidence, base: message.pointee.evidence).map { CDecode.string($0) }
+        self.priority = try CDecode.enumValue(message.pointee.priority.rawValue, as: CoachingPriority.self, field: "priority")
+        self.state = try CDecode.enumValue(message.pointee.state.rawValue, as: CoachingRequestState.self, field: "state")
+        self.fromReview = message.pointee.from_review != 0
+        self.attempt = message.pointee.attempt
+        self.trainerId = CDecode.string(message.pointee.trainer_id)
+        self.method = try CDecode.enumValue(message.pointee.method.rawValue, as: CourseMethod.self, field: "method")
+        self.sessions = try CRepeated(count: message.pointee.n_sessions, base: message.pointee.sessions).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try LocalTimeRange(cMessage: CDecode.present(value)) } catch { throw error.prefixed("sessions", index: i) }
+        }
+        self.planDueOn = CDecode.string(message.pointee.plan_due_on)
+        self.overdue = message.pointee.overdue != 0
+        self.history = try CRepeated(count: message.pointee.n_history, base: message.pointee.history).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try CoachingStep(cMessage: CDecode.present(value)) } catch { throw error.prefixed("history", index: i) }
+        }
+    }
+}
+
+extension CoachingRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(requestId: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", teamLeaderId: "座席 agent ✓ 🎧 Ünïcode", problem: "座席 agent ✓ 🎧 Ünïcode", metricId: "座席 agent ✓ 🎧 Ünïcode", evidence: ["座席 agent ✓ 🎧 Ünïcode", "x"], priority: .high, state: .coachingCancelled, fromReview: true, attempt: UInt32.max, trainerId: "座席 agent ✓ 🎧 Ünïcode", method: .online, sessions: [LocalTimeRange.wireSamples[1], LocalTimeRange.wireSamples[1]], planDueOn: "座席 agent ✓ 🎧 Ünïcode", overdue: true, history: [CoachingStep.wireSamples[1], CoachingStep.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct RequestCoachingRequest: Sendable, Hashable {
+    /// Required, an id.
+    public var agentId: String
+    /// Required, an id.
+    public var teamLeaderId: String
+    /// Required, 1-4,000 characters.
+    public var problem: String
+    /// Required, an id.
+    public var metricId: String
+    /// 0-100 ids.
+    public var evidence: [String]
+    /// Required.
+    public var priority: CoachingPriority
+
+    public init(agentId: String = "", teamLeaderId: String = "", problem: String = "", metricId: String = "", evidence: [String] = [], priority: CoachingPriority = .unspecified) {
+        self.agentId = agentId
+        self.teamLeaderId = teamLeaderId
+        self.problem = problem
+        self.metricId = metricId
+        self.evidence = evidence
+        self.priority = priority
+    }
+}
+
+extension RequestCoachingRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.RequestCoachingRequest"
+    typealias CMessage = Training__V1__RequestCoachingRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__request_coaching_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.team_leader_id = arena.string(self.teamLeaderId)
+        message.pointee.problem = arena.string(self.problem)
+        message.pointee.metric_id = arena.string(self.metricId)
+        message.pointee.n_evidence = self.evidence.count
+        message.pointee.evidence = arena.copy(self.evidence.map { Optional(arena.string($0)) })
+        message.pointee.priority = Training__V1__CoachingPriority(rawValue: UInt32(bitPattern: self.priority.rawValue))
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.teamLeaderId = CDecode.string(message.pointee.team_leader_id)
+        self.problem = CDecode.string(message.pointee.problem)
+        self.metricId = CDecode.string(message.pointee.metric_id)
+        self.evidence = CRepeated(count: message.pointee.n_evidence, base: message.pointee.evidence).map { CDecode.string($0) }
+        self.priority = try CDecode.enumValue(message.pointee.priority.rawValue, as: CoachingPriority.self, field: "priority")
+    }
+}
+
+extension RequestCoachingRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", teamLeaderId: "座席 agent ✓ 🎧 Ünïcode", problem: "座席 agent ✓ 🎧 Ünïcode", metricId: "座席 agent ✓ 🎧 Ünïcode", evidence: ["座席 agent ✓ 🎧 Ünïcode", "x"], priority: .high),
+        ]
+    }
+}
+
+/// The trainer's plan: the method and the one-to-one sessions. Each session must lie within the
+/// agent's shifts and keep the floor covered, as placement does (FAILED_PRECONDITION otherwise).
+public struct PlanCoachingRequest: Sendable, Hashable {
+    /// Required.
+    public var requestId: String
+    /// Required, an id.
+    public var trainerId: String
+    /// Required.
+    public var method: CourseMethod
+    /// 1 to 20 one-to-one sessions.
+    public var sessions: [LocalTimeRange]
+
+    public init(requestId: String = "", trainerId: String = "", method: CourseMethod = .unspecified, sessions: [LocalTimeRange] = []) {
+        self.requestId = requestId
+        self.trainerId = trainerId
+        self.method = method
+        self.sessions = sessions
+    }
+}
+
+extension PlanCoachingRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.PlanCoachingRequest"
+    typealias CMessage = Training__V1__PlanCoachingRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__plan_coaching_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.request_id = arena.string(self.requestId)
+        message.pointee.trainer_id = arena.string(self.trainerId)
+        message.pointee.method = Training__V1__CourseMethod(rawValue: UInt32(bitPattern: self.method.rawValue))
+        message.pointee.n_sessions = self.sessions.count
+        message.pointee.sessions = arena.copy(self.sessions.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.requestId = CDecode.string(message.pointee.request_id)
+        self.trainerId = CDecode.string(message.pointee.trainer_id)
+        self.method = try CDecode.enumValue(message.pointee.method.rawValue, as: CourseMethod.self, field: "method")
+        self.sessions = try CRepeated(count: message.pointee.n_sessions, base: message.pointee.sessions).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try LocalTimeRange(cMessage: CDecode.present(value)) } catch { throw error.prefixed("sessions", index: i) }
+        }
+    }
+}
+
+extension PlanCoachingRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(requestId: "座席 agent ✓ 🎧 Ünïcode", trainerId: "座席 agent ✓ 🎧 Ünïcode", method: .online, sessions: [LocalTimeRange.wireSamples[1], LocalTimeRange.wireSamples[1]]),
+        ]
+    }
+}
+
+public struct DeliverCoachingRequest: Sendable, Hashable {
+    /// Required.
+    public var requestId: String
+    /// Required: the coach, an id.
+    public var deliveredBy: String
+    /// Optional, at most 4,000 characters.
+    public var notes: String
+
+    public init(requestId: String = "", deliveredBy: String = "", notes: String = "") {
+        self.requestId = requestId
+        self.deliveredBy = deliveredBy
+        self.notes = notes
+    }
+}
+
+extension DeliverCoachingRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.DeliverCoachingRequest"
+    typealias CMessage = Training__V1__DeliverCoachingRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__deliver_coaching_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.request_id = arena.string(self.requestId)
+        message.pointee.delivered_by = arena.string(self.deliveredBy)
+        message.pointee.notes = arena.string(self.notes)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.requestId = CDecode.string(message.pointee.request_id)
+        self.deliveredBy = CDecode.string(message.pointee.delivered_by)
+        self.notes = CDecode.string(message.pointee.notes)
+    }
+}
+
+extension DeliverCoachingRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(requestId: "座席 agent ✓ 🎧 Ünïcode", deliveredBy: "座席 agent ✓ 🎧 Ünïcode", notes: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// Called by the effectiveness review when it has measured the coaching.
+public struct CloseCoachingRequest: Sendable, Hashable {
+    /// Required.
+    public var requestId: String
+    /// Required.
+    public var closedBy: String
+    /// Required, 1-2,000 characters: what the review found.
+    public var outcome: String
+
+    public init(requestId: String = "", closedBy: String = "", outcome: String = "") {
+        self.requestId = requestId
+        self.closedBy = closedBy
+        self.outcome = outcome
+    }
+}
+
+extension CloseCoachingRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CloseCoachingRequest"
+    typealias CMessage = Training__V1__CloseCoachingRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__close_coaching_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.request_id = arena.string(self.requestId)
+        message.pointee.closed_by = arena.string(self.closedBy)
+        message.pointee.outcome = arena.string(self.outcome)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.requestId = CDecode.string(message.pointee.request_id)
+        self.closedBy = CDecode.string(message.pointee.closed_by)
+        self.outcome = CDecode.string(message.pointee.outcome)
+    }
+}
+
+extension CloseCoachingRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(requestId: "座席 agent ✓ 🎧 Ünïcode", closedBy: "座席 agent ✓ 🎧 Ünïcode", outcome: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct CancelCoachingRequest: Sendable, Hashable {
+    /// Required.
+    public var requestId: String
+    /// Required.
+    public var cancelledBy: String
+    /// Required, 1-2,000 characters.
+    public var reason: String
+
+    public init(requestId: String = "", cancelledBy: String = "", reason: String = "") {
+        self.requestId = requestId
+        self.cancelledBy = cancelledBy
+        self.reason = reason
+    }
+}
+
+extension CancelCoachingRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CancelCoachingRequest"
+    typealias CMessage = Training__V1__CancelCoachingRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__cancel_coaching_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.request_id = arena.string(self.requestId)
+        message.pointee.cancelled_by = arena.string(self.cancelledBy)
+        message.pointee.reason = arena.string(self.reason)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.requestId = CDecode.string(message.pointee.request_id)
+        self.cancelledBy = CDecode.string(message.pointee.cancelled_by)
+        self.reason = CDecode.string(message.pointee.reason)
+    }
+}
+
+extension CancelCoachingRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(requestId: "座席 agent ✓ 🎧 Ünïcode", cancelledBy: "座席 agent ✓ 🎧 Ünïcode", reason: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct ListCoachingRequestsRequest: Sendable, Hashable {
+    /// Filter; unspecified: any.
+    public var state: CoachingRequestState
+    /// Filter.
+    public var agentId: String
+    public var overdueOnly: Bool
+
+    public init(state: CoachingRequestState = .unspecified, agentId: String = "", overdueOnly: Bool = false) {
+        self.state = state
+        self.agentId = agentId
+        self.overdueOnly = overdueOnly
+    }
+}
+
+extension ListCoachingRequestsRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ListCoachingRequestsRequest"
+    typealias CMessage = Training__V1__ListCoachingRequestsRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__list_coaching_requests_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.state = Training__V1__CoachingRequestState(rawValue: UInt32(bitPattern: self.state.rawValue))
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.overdue_only = self.overdueOnly ? 1 : 0
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.state = try CDecode.enumValue(message.pointee.state.rawValue, as: CoachingRequestState.self, field: "state")
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.overdueOnly = message.pointee.overdue_only != 0
+    }
+}
+
+extension ListCoachingRequestsRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(state: .coachingCancelled, agentId: "座席 agent ✓ 🎧 Ünïcode", overdueOnly: true),
+        ]
+    }
+}
+
+public struct CoachingRequestList: Sendable, Hashable {
+    /// Oldest first.
+    public var requests: [CoachingRequest]
+
+    public init(requests: [CoachingRequest] = []) {
+        self.requests = requests
+    }
+}
+
+extension CoachingRequestList: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.CoachingRequestList"
+    typealias CMessage = Training__V1__CoachingRequestList
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__coaching_request_list__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_requests = self.requests.count
+        message.pointee.requests = arena.copy(self.requests.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.requests = try CRepeated(count: message.pointee.n_requests, base: message.pointee.requests).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try CoachingRequest(cMessage: CDecode.present(value)) } catch { throw error.prefixed("requests", index: i) }
+        }
+    }
+}
+
+extension CoachingRequestList: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(requests: [CoachingRequest.wireSamples[1], CoachingRequest.wireSamples[1]]),
+        ]
+    }
+}
+
 /// Turns tiers into next month's courses, sessions, enrolments and notice memos.
 public enum TrainingSchedulingMethods {
     /// The fully qualified service name, as health checks and method paths use it.
@@ -7365,8 +9466,152 @@ public enum TrainingSchedulingMethods {
     /// INTERNAL: a server bug.
     public static let whatIf = RPCMethod<WhatIfRequest, WhatIfResponse>(path: "/training.v1.TrainingScheduling/WhatIf")
 
+    /// Notices due and not yet acknowledged. A read.
+    /// INVALID_ARGUMENT: limit over 1,000; after_notice_id not a notice id.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let listPendingNotices = RPCMethod<ListPendingNoticesRequest, NoticeList>(path: "/training.v1.TrainingScheduling/ListPendingNotices")
+
+    /// Marks notices as sent. Mutating; honours idempotency_key.
+    /// INVALID_ARGUMENT: notice_ids empty or over 1,000. Nothing stored.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let acknowledgeNotices = RPCMethod<AcknowledgeNoticesRequest, BatchResponse>(path: "/training.v1.TrainingScheduling/AcknowledgeNotices")
+
+    /// Every notice of a month, by notice number. A read.
+    /// INVALID_ARGUMENT: month not YYYY-MM; agent_id or session_id given and not an id.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let listNotices = RPCMethod<ListNoticesRequest, NoticeList>(path: "/training.v1.TrainingScheduling/ListNotices")
+
+    /// Short-notice seats per team, for the supervisor. A read.
+    /// INVALID_ARGUMENT: month not YYYY-MM. NOT_FOUND: no enrolment for the month.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let getShortNoticeReport = RPCMethod<GetShortNoticeReportRequest, ShortNoticeReport>(path: "/training.v1.TrainingScheduling/GetShortNoticeReport")
+
+    /// Records the goals of the team leader's goal talk on the agent's seat. Mutating; honours
+    /// idempotency_key. A later call replaces them.
+    /// INVALID_ARGUMENT: month, session_id, agent_id or agreed_by malformed; goals missing or too long.
+    /// NOT_FOUND: the agent has no seat in the session.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let recordGoals = RPCMethod<RecordGoalsRequest, RecordGoalsResponse>(path: "/training.v1.TrainingScheduling/RecordGoals")
+
+    /// Records attendance of a session (see RecordAttendanceRequest). Mutating; honours idempotency_key.
+    /// OK: per record; an agent who is not a participant is REJECTED (subject "agent_id"), an
+    /// excused record without a reason is REJECTED (subject "reason").
+    /// INVALID_ARGUMENT: month, session_id or recorded_by malformed; records empty or over 1,000.
+    /// NOT_FOUND: no such session in the month's published plan.
+    /// FAILED_PRECONDITION: the session is cancelled, has not started yet (service clock), or is
+    /// already complete (subject "session_id"). Nothing stored.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let recordAttendance = RPCMethod<RecordAttendanceRequest, RecordAttendanceResponse>(path: "/training.v1.TrainingScheduling/RecordAttendance")
+
+    /// The month-end tally per team and department, with penalty proposals. A read.
+    /// INVALID_ARGUMENT: month not YYYY-MM. NOT_FOUND: no enrolment for the month.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let getMonthEndTally = RPCMethod<GetMonthEndTallyRequest, MonthEndTally>(path: "/training.v1.TrainingScheduling/GetMonthEndTally")
+
+    /// Stores (or rewrites) a problem summary; the state is decided by the first submission.
+    /// Mutating; honours idempotency_key.
+    /// INVALID_ARGUMENT: a field missing or malformed (named).
+    /// NOT_FOUND: the agent is not coaching tier in the month's closed tiers (subject "agent_id").
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let submitProblemSummary = RPCMethod<SubmitProblemSummaryRequest, ProblemSummary>(path: "/training.v1.TrainingScheduling/SubmitProblemSummary")
+
+    /// Every coaching-tier agent's summary state for the month. A read.
+    /// INVALID_ARGUMENT: month not YYYY-MM. NOT_FOUND: the month before is not closed (no tiers).
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let listProblemSummaries = RPCMethod<ListProblemSummariesRequest, ProblemSummaryList>(path: "/training.v1.TrainingScheduling/ListProblemSummaries")
+
+    /// Replaces a coaching-tier agent's staged plan. Mutating; honours idempotency_key.
+    /// INVALID_ARGUMENT: a field missing or malformed; stages empty, over 20 or overlapping.
+    /// NOT_FOUND: the agent is not coaching tier in the month's closed tiers.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let putCoachingPlan = RPCMethod<PutCoachingPlanRequest, CoachingPlan>(path: "/training.v1.TrainingScheduling/PutCoachingPlan")
+
+    /// A staged plan. A read. NOT_FOUND: none for the agent and month.
+    /// INVALID_ARGUMENT: month or agent_id malformed.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let getCoachingPlan = RPCMethod<GetCoachingPlanRequest, CoachingPlan>(path: "/training.v1.TrainingScheduling/GetCoachingPlan")
+
+    /// A team leader asks a trainer for coaching. Mutating; honours idempotency_key.
+    /// INVALID_ARGUMENT: a field missing or malformed (named).
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let requestCoaching = RPCMethod<RequestCoachingRequest, CoachingRequest>(path: "/training.v1.TrainingScheduling/RequestCoaching")
+
+    /// The trainer's plan. Mutating; honours idempotency_key.
+    /// INVALID_ARGUMENT: a field missing or malformed. NOT_FOUND: no such request.
+    /// FAILED_PRECONDITION: the request is not REQUESTED or PLANNED (a plan may be replaced); a
+    /// session outside the agent's shifts or breaking coverage (subject "sessions[i]").
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let planCoaching = RPCMethod<PlanCoachingRequest, CoachingRequest>(path: "/training.v1.TrainingScheduling/PlanCoaching")
+
+    /// Records the coaching as delivered and emits CoachingDelivered (once). Mutating; honours
+    /// idempotency_key. NOT_FOUND: no such request. FAILED_PRECONDITION: not PLANNED.
+    /// INVALID_ARGUMENT: delivered_by missing; notes too long.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let deliverCoaching = RPCMethod<DeliverCoachingRequest, CoachingRequest>(path: "/training.v1.TrainingScheduling/DeliverCoaching")
+
+    /// The review service closes a delivered request. Mutating; honours idempotency_key.
+    /// NOT_FOUND: no such request. FAILED_PRECONDITION: not DELIVERED.
+    /// INVALID_ARGUMENT: closed_by or outcome missing.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let closeCoaching = RPCMethod<CloseCoachingRequest, CoachingRequest>(path: "/training.v1.TrainingScheduling/CloseCoaching")
+
+    /// Cancels a request not yet delivered. Mutating; honours idempotency_key.
+    /// NOT_FOUND: no such request. FAILED_PRECONDITION: DELIVERED, CLOSED or CANCELLED already.
+    /// INVALID_ARGUMENT: cancelled_by or reason missing.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let cancelCoaching = RPCMethod<CancelCoachingRequest, CoachingRequest>(path: "/training.v1.TrainingScheduling/CancelCoaching")
+
+    /// Coaching requests, filtered. A read.
+    /// INVALID_ARGUMENT: agent_id given and not an id.
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let listCoachingRequests = RPCMethod<ListCoachingRequestsRequest, CoachingRequestList>(path: "/training.v1.TrainingScheduling/ListCoachingRequests")
+
     /// Every method of the service, for routing tables and documentation.
-    public static let methodPaths: [String] = ["/training.v1.TrainingScheduling/PutCourses", "/training.v1.TrainingScheduling/PutTrainers", "/training.v1.TrainingScheduling/PutRooms", "/training.v1.TrainingScheduling/ApproveCourseware", "/training.v1.TrainingScheduling/DraftSessions", "/training.v1.TrainingScheduling/PublishMonthlyPlan", "/training.v1.TrainingScheduling/GetMonthlyPlan", "/training.v1.TrainingScheduling/ValidateMonthlyPlan", "/training.v1.TrainingScheduling/PutQueues", "/training.v1.TrainingScheduling/PutShifts", "/training.v1.TrainingScheduling/PutForecasts", "/training.v1.TrainingScheduling/BuildEnrolment", "/training.v1.TrainingScheduling/GetEnrolment", "/training.v1.TrainingScheduling/GetAgentSchedule", "/training.v1.TrainingScheduling/GetTeamSchedule", "/training.v1.TrainingScheduling/GetSessionSchedule", "/training.v1.TrainingScheduling/SignUp", "/training.v1.TrainingScheduling/Withdraw", "/training.v1.TrainingScheduling/CancelSession", "/training.v1.TrainingScheduling/MoveSession", "/training.v1.TrainingScheduling/WhatIf"]
+    public static let methodPaths: [String] = ["/training.v1.TrainingScheduling/PutCourses", "/training.v1.TrainingScheduling/PutTrainers", "/training.v1.TrainingScheduling/PutRooms", "/training.v1.TrainingScheduling/ApproveCourseware", "/training.v1.TrainingScheduling/DraftSessions", "/training.v1.TrainingScheduling/PublishMonthlyPlan", "/training.v1.TrainingScheduling/GetMonthlyPlan", "/training.v1.TrainingScheduling/ValidateMonthlyPlan", "/training.v1.TrainingScheduling/PutQueues", "/training.v1.TrainingScheduling/PutShifts", "/training.v1.TrainingScheduling/PutForecasts", "/training.v1.TrainingScheduling/BuildEnrolment", "/training.v1.TrainingScheduling/GetEnrolment", "/training.v1.TrainingScheduling/GetAgentSchedule", "/training.v1.TrainingScheduling/GetTeamSchedule", "/training.v1.TrainingScheduling/GetSessionSchedule", "/training.v1.TrainingScheduling/SignUp", "/training.v1.TrainingScheduling/Withdraw", "/training.v1.TrainingScheduling/CancelSession", "/training.v1.TrainingScheduling/MoveSession", "/training.v1.TrainingScheduling/WhatIf", "/training.v1.TrainingScheduling/ListPendingNotices", "/training.v1.TrainingScheduling/AcknowledgeNotices", "/training.v1.TrainingScheduling/ListNotices", "/training.v1.TrainingScheduling/GetShortNoticeReport", "/training.v1.TrainingScheduling/RecordGoals", "/training.v1.TrainingScheduling/RecordAttendance", "/training.v1.TrainingScheduling/GetMonthEndTally", "/training.v1.TrainingScheduling/SubmitProblemSummary", "/training.v1.TrainingScheduling/ListProblemSummaries", "/training.v1.TrainingScheduling/PutCoachingPlan", "/training.v1.TrainingScheduling/GetCoachingPlan", "/training.v1.TrainingScheduling/RequestCoaching", "/training.v1.TrainingScheduling/PlanCoaching", "/training.v1.TrainingScheduling/DeliverCoaching", "/training.v1.TrainingScheduling/CloseCoaching", "/training.v1.TrainingScheduling/CancelCoaching", "/training.v1.TrainingScheduling/ListCoachingRequests"]
 }
 
 /// Every message of the contract, for tests and leak checks that must cover them all.
@@ -7488,5 +9733,39 @@ public enum WireCatalog {
         WhatIfRequest.self,
         IntervalOutlook.self,
         WhatIfResponse.self,
+        Notice.self,
+        ListPendingNoticesRequest.self,
+        NoticeList.self,
+        AcknowledgeNoticesRequest.self,
+        ListNoticesRequest.self,
+        GetShortNoticeReportRequest.self,
+        TeamShortNotice.self,
+        ShortNoticeReport.self,
+        RecordGoalsRequest.self,
+        RecordGoalsResponse.self,
+        AttendanceRecord.self,
+        RecordAttendanceRequest.self,
+        RecordAttendanceResponse.self,
+        GetMonthEndTallyRequest.self,
+        TallyGroup.self,
+        PenaltyProposal.self,
+        MonthEndTally.self,
+        SubmitProblemSummaryRequest.self,
+        ProblemSummary.self,
+        ListProblemSummariesRequest.self,
+        ProblemSummaryList.self,
+        CoachingStage.self,
+        PutCoachingPlanRequest.self,
+        CoachingPlan.self,
+        GetCoachingPlanRequest.self,
+        CoachingStep.self,
+        CoachingRequest.self,
+        RequestCoachingRequest.self,
+        PlanCoachingRequest.self,
+        DeliverCoachingRequest.self,
+        CloseCoachingRequest.self,
+        CancelCoachingRequest.self,
+        ListCoachingRequestsRequest.self,
+        CoachingRequestList.self,
     ]
 }

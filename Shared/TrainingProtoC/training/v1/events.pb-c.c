@@ -1021,7 +1021,7 @@ const ProtobufCMessageDescriptor training__v1__roster_changed__descriptor =
   (ProtobufCMessageInit) training__v1__roster_changed__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor training__v1__session_completed__field_descriptors[8] =
+static const ProtobufCFieldDescriptor training__v1__session_completed__field_descriptors[12] =
 {
   {
     "session_id",
@@ -1119,6 +1119,54 @@ static const ProtobufCFieldDescriptor training__v1__session_completed__field_des
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "team_id",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SessionCompleted, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "goals",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SessionCompleted, goals),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "required",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SessionCompleted, required),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "late",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SessionCompleted, late),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned training__v1__session_completed__field_indices_by_name[] = {
   2,   /* field[2] = agent_id */
@@ -1127,13 +1175,17 @@ static const unsigned training__v1__session_completed__field_indices_by_name[] =
   1,   /* field[1] = course_id */
   6,   /* field[6] = criterion_ids */
   4,   /* field[4] = excused */
+  9,   /* field[9] = goals */
+  11,   /* field[11] = late */
   7,   /* field[7] = metric_ids */
+  10,   /* field[10] = required */
   0,   /* field[0] = session_id */
+  8,   /* field[8] = team_id */
 };
 static const ProtobufCIntRange training__v1__session_completed__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor training__v1__session_completed__descriptor =
 {
@@ -1143,7 +1195,7 @@ const ProtobufCMessageDescriptor training__v1__session_completed__descriptor =
   "Training__V1__SessionCompleted",
   "training.v1",
   sizeof(Training__V1__SessionCompleted),
-  8,
+  12,
   training__v1__session_completed__field_descriptors,
   training__v1__session_completed__field_indices_by_name,
   1,  training__v1__session_completed__number_ranges,

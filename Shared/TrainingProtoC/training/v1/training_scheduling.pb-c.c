@@ -2077,6 +2077,1536 @@ void   training__v1__what_if_response__free_unpacked
   assert(message->base.descriptor == &training__v1__what_if_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   training__v1__notice__init
+                     (Training__V1__Notice         *message)
+{
+  static const Training__V1__Notice init_value = TRAINING__V1__NOTICE__INIT;
+  *message = init_value;
+}
+size_t training__v1__notice__get_packed_size
+                     (const Training__V1__Notice *message)
+{
+  assert(message->base.descriptor == &training__v1__notice__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__notice__pack
+                     (const Training__V1__Notice *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__notice__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__notice__pack_to_buffer
+                     (const Training__V1__Notice *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__notice__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__Notice *
+       training__v1__notice__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__Notice *)
+     protobuf_c_message_unpack (&training__v1__notice__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__notice__free_unpacked
+                     (Training__V1__Notice *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__notice__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__list_pending_notices_request__init
+                     (Training__V1__ListPendingNoticesRequest         *message)
+{
+  static const Training__V1__ListPendingNoticesRequest init_value = TRAINING__V1__LIST_PENDING_NOTICES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__list_pending_notices_request__get_packed_size
+                     (const Training__V1__ListPendingNoticesRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__list_pending_notices_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__list_pending_notices_request__pack
+                     (const Training__V1__ListPendingNoticesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__list_pending_notices_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__list_pending_notices_request__pack_to_buffer
+                     (const Training__V1__ListPendingNoticesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__list_pending_notices_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ListPendingNoticesRequest *
+       training__v1__list_pending_notices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ListPendingNoticesRequest *)
+     protobuf_c_message_unpack (&training__v1__list_pending_notices_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__list_pending_notices_request__free_unpacked
+                     (Training__V1__ListPendingNoticesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__list_pending_notices_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__notice_list__init
+                     (Training__V1__NoticeList         *message)
+{
+  static const Training__V1__NoticeList init_value = TRAINING__V1__NOTICE_LIST__INIT;
+  *message = init_value;
+}
+size_t training__v1__notice_list__get_packed_size
+                     (const Training__V1__NoticeList *message)
+{
+  assert(message->base.descriptor == &training__v1__notice_list__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__notice_list__pack
+                     (const Training__V1__NoticeList *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__notice_list__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__notice_list__pack_to_buffer
+                     (const Training__V1__NoticeList *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__notice_list__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__NoticeList *
+       training__v1__notice_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__NoticeList *)
+     protobuf_c_message_unpack (&training__v1__notice_list__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__notice_list__free_unpacked
+                     (Training__V1__NoticeList *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__notice_list__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__acknowledge_notices_request__init
+                     (Training__V1__AcknowledgeNoticesRequest         *message)
+{
+  static const Training__V1__AcknowledgeNoticesRequest init_value = TRAINING__V1__ACKNOWLEDGE_NOTICES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__acknowledge_notices_request__get_packed_size
+                     (const Training__V1__AcknowledgeNoticesRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__acknowledge_notices_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__acknowledge_notices_request__pack
+                     (const Training__V1__AcknowledgeNoticesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__acknowledge_notices_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__acknowledge_notices_request__pack_to_buffer
+                     (const Training__V1__AcknowledgeNoticesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__acknowledge_notices_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__AcknowledgeNoticesRequest *
+       training__v1__acknowledge_notices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__AcknowledgeNoticesRequest *)
+     protobuf_c_message_unpack (&training__v1__acknowledge_notices_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__acknowledge_notices_request__free_unpacked
+                     (Training__V1__AcknowledgeNoticesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__acknowledge_notices_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__list_notices_request__init
+                     (Training__V1__ListNoticesRequest         *message)
+{
+  static const Training__V1__ListNoticesRequest init_value = TRAINING__V1__LIST_NOTICES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__list_notices_request__get_packed_size
+                     (const Training__V1__ListNoticesRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__list_notices_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__list_notices_request__pack
+                     (const Training__V1__ListNoticesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__list_notices_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__list_notices_request__pack_to_buffer
+                     (const Training__V1__ListNoticesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__list_notices_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ListNoticesRequest *
+       training__v1__list_notices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ListNoticesRequest *)
+     protobuf_c_message_unpack (&training__v1__list_notices_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__list_notices_request__free_unpacked
+                     (Training__V1__ListNoticesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__list_notices_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_short_notice_report_request__init
+                     (Training__V1__GetShortNoticeReportRequest         *message)
+{
+  static const Training__V1__GetShortNoticeReportRequest init_value = TRAINING__V1__GET_SHORT_NOTICE_REPORT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_short_notice_report_request__get_packed_size
+                     (const Training__V1__GetShortNoticeReportRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_short_notice_report_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_short_notice_report_request__pack
+                     (const Training__V1__GetShortNoticeReportRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_short_notice_report_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_short_notice_report_request__pack_to_buffer
+                     (const Training__V1__GetShortNoticeReportRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_short_notice_report_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetShortNoticeReportRequest *
+       training__v1__get_short_notice_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetShortNoticeReportRequest *)
+     protobuf_c_message_unpack (&training__v1__get_short_notice_report_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_short_notice_report_request__free_unpacked
+                     (Training__V1__GetShortNoticeReportRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_short_notice_report_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__team_short_notice__init
+                     (Training__V1__TeamShortNotice         *message)
+{
+  static const Training__V1__TeamShortNotice init_value = TRAINING__V1__TEAM_SHORT_NOTICE__INIT;
+  *message = init_value;
+}
+size_t training__v1__team_short_notice__get_packed_size
+                     (const Training__V1__TeamShortNotice *message)
+{
+  assert(message->base.descriptor == &training__v1__team_short_notice__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__team_short_notice__pack
+                     (const Training__V1__TeamShortNotice *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__team_short_notice__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__team_short_notice__pack_to_buffer
+                     (const Training__V1__TeamShortNotice *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__team_short_notice__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__TeamShortNotice *
+       training__v1__team_short_notice__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__TeamShortNotice *)
+     protobuf_c_message_unpack (&training__v1__team_short_notice__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__team_short_notice__free_unpacked
+                     (Training__V1__TeamShortNotice *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__team_short_notice__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__short_notice_report__init
+                     (Training__V1__ShortNoticeReport         *message)
+{
+  static const Training__V1__ShortNoticeReport init_value = TRAINING__V1__SHORT_NOTICE_REPORT__INIT;
+  *message = init_value;
+}
+size_t training__v1__short_notice_report__get_packed_size
+                     (const Training__V1__ShortNoticeReport *message)
+{
+  assert(message->base.descriptor == &training__v1__short_notice_report__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__short_notice_report__pack
+                     (const Training__V1__ShortNoticeReport *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__short_notice_report__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__short_notice_report__pack_to_buffer
+                     (const Training__V1__ShortNoticeReport *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__short_notice_report__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ShortNoticeReport *
+       training__v1__short_notice_report__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ShortNoticeReport *)
+     protobuf_c_message_unpack (&training__v1__short_notice_report__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__short_notice_report__free_unpacked
+                     (Training__V1__ShortNoticeReport *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__short_notice_report__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__record_goals_request__init
+                     (Training__V1__RecordGoalsRequest         *message)
+{
+  static const Training__V1__RecordGoalsRequest init_value = TRAINING__V1__RECORD_GOALS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__record_goals_request__get_packed_size
+                     (const Training__V1__RecordGoalsRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__record_goals_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__record_goals_request__pack
+                     (const Training__V1__RecordGoalsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__record_goals_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__record_goals_request__pack_to_buffer
+                     (const Training__V1__RecordGoalsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__record_goals_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__RecordGoalsRequest *
+       training__v1__record_goals_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__RecordGoalsRequest *)
+     protobuf_c_message_unpack (&training__v1__record_goals_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__record_goals_request__free_unpacked
+                     (Training__V1__RecordGoalsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__record_goals_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__record_goals_response__init
+                     (Training__V1__RecordGoalsResponse         *message)
+{
+  static const Training__V1__RecordGoalsResponse init_value = TRAINING__V1__RECORD_GOALS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__record_goals_response__get_packed_size
+                     (const Training__V1__RecordGoalsResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__record_goals_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__record_goals_response__pack
+                     (const Training__V1__RecordGoalsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__record_goals_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__record_goals_response__pack_to_buffer
+                     (const Training__V1__RecordGoalsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__record_goals_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__RecordGoalsResponse *
+       training__v1__record_goals_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__RecordGoalsResponse *)
+     protobuf_c_message_unpack (&training__v1__record_goals_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__record_goals_response__free_unpacked
+                     (Training__V1__RecordGoalsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__record_goals_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__attendance_record__init
+                     (Training__V1__AttendanceRecord         *message)
+{
+  static const Training__V1__AttendanceRecord init_value = TRAINING__V1__ATTENDANCE_RECORD__INIT;
+  *message = init_value;
+}
+size_t training__v1__attendance_record__get_packed_size
+                     (const Training__V1__AttendanceRecord *message)
+{
+  assert(message->base.descriptor == &training__v1__attendance_record__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__attendance_record__pack
+                     (const Training__V1__AttendanceRecord *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__attendance_record__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__attendance_record__pack_to_buffer
+                     (const Training__V1__AttendanceRecord *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__attendance_record__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__AttendanceRecord *
+       training__v1__attendance_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__AttendanceRecord *)
+     protobuf_c_message_unpack (&training__v1__attendance_record__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__attendance_record__free_unpacked
+                     (Training__V1__AttendanceRecord *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__attendance_record__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__record_attendance_request__init
+                     (Training__V1__RecordAttendanceRequest         *message)
+{
+  static const Training__V1__RecordAttendanceRequest init_value = TRAINING__V1__RECORD_ATTENDANCE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__record_attendance_request__get_packed_size
+                     (const Training__V1__RecordAttendanceRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__record_attendance_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__record_attendance_request__pack
+                     (const Training__V1__RecordAttendanceRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__record_attendance_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__record_attendance_request__pack_to_buffer
+                     (const Training__V1__RecordAttendanceRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__record_attendance_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__RecordAttendanceRequest *
+       training__v1__record_attendance_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__RecordAttendanceRequest *)
+     protobuf_c_message_unpack (&training__v1__record_attendance_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__record_attendance_request__free_unpacked
+                     (Training__V1__RecordAttendanceRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__record_attendance_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__record_attendance_response__init
+                     (Training__V1__RecordAttendanceResponse         *message)
+{
+  static const Training__V1__RecordAttendanceResponse init_value = TRAINING__V1__RECORD_ATTENDANCE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t training__v1__record_attendance_response__get_packed_size
+                     (const Training__V1__RecordAttendanceResponse *message)
+{
+  assert(message->base.descriptor == &training__v1__record_attendance_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__record_attendance_response__pack
+                     (const Training__V1__RecordAttendanceResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__record_attendance_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__record_attendance_response__pack_to_buffer
+                     (const Training__V1__RecordAttendanceResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__record_attendance_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__RecordAttendanceResponse *
+       training__v1__record_attendance_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__RecordAttendanceResponse *)
+     protobuf_c_message_unpack (&training__v1__record_attendance_response__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__record_attendance_response__free_unpacked
+                     (Training__V1__RecordAttendanceResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__record_attendance_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_month_end_tally_request__init
+                     (Training__V1__GetMonthEndTallyRequest         *message)
+{
+  static const Training__V1__GetMonthEndTallyRequest init_value = TRAINING__V1__GET_MONTH_END_TALLY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_month_end_tally_request__get_packed_size
+                     (const Training__V1__GetMonthEndTallyRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_month_end_tally_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_month_end_tally_request__pack
+                     (const Training__V1__GetMonthEndTallyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_month_end_tally_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_month_end_tally_request__pack_to_buffer
+                     (const Training__V1__GetMonthEndTallyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_month_end_tally_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetMonthEndTallyRequest *
+       training__v1__get_month_end_tally_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetMonthEndTallyRequest *)
+     protobuf_c_message_unpack (&training__v1__get_month_end_tally_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_month_end_tally_request__free_unpacked
+                     (Training__V1__GetMonthEndTallyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_month_end_tally_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__tally_group__init
+                     (Training__V1__TallyGroup         *message)
+{
+  static const Training__V1__TallyGroup init_value = TRAINING__V1__TALLY_GROUP__INIT;
+  *message = init_value;
+}
+size_t training__v1__tally_group__get_packed_size
+                     (const Training__V1__TallyGroup *message)
+{
+  assert(message->base.descriptor == &training__v1__tally_group__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__tally_group__pack
+                     (const Training__V1__TallyGroup *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__tally_group__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__tally_group__pack_to_buffer
+                     (const Training__V1__TallyGroup *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__tally_group__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__TallyGroup *
+       training__v1__tally_group__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__TallyGroup *)
+     protobuf_c_message_unpack (&training__v1__tally_group__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__tally_group__free_unpacked
+                     (Training__V1__TallyGroup *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__tally_group__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__penalty_proposal__init
+                     (Training__V1__PenaltyProposal         *message)
+{
+  static const Training__V1__PenaltyProposal init_value = TRAINING__V1__PENALTY_PROPOSAL__INIT;
+  *message = init_value;
+}
+size_t training__v1__penalty_proposal__get_packed_size
+                     (const Training__V1__PenaltyProposal *message)
+{
+  assert(message->base.descriptor == &training__v1__penalty_proposal__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__penalty_proposal__pack
+                     (const Training__V1__PenaltyProposal *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__penalty_proposal__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__penalty_proposal__pack_to_buffer
+                     (const Training__V1__PenaltyProposal *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__penalty_proposal__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PenaltyProposal *
+       training__v1__penalty_proposal__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PenaltyProposal *)
+     protobuf_c_message_unpack (&training__v1__penalty_proposal__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__penalty_proposal__free_unpacked
+                     (Training__V1__PenaltyProposal *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__penalty_proposal__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__month_end_tally__init
+                     (Training__V1__MonthEndTally         *message)
+{
+  static const Training__V1__MonthEndTally init_value = TRAINING__V1__MONTH_END_TALLY__INIT;
+  *message = init_value;
+}
+size_t training__v1__month_end_tally__get_packed_size
+                     (const Training__V1__MonthEndTally *message)
+{
+  assert(message->base.descriptor == &training__v1__month_end_tally__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__month_end_tally__pack
+                     (const Training__V1__MonthEndTally *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__month_end_tally__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__month_end_tally__pack_to_buffer
+                     (const Training__V1__MonthEndTally *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__month_end_tally__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__MonthEndTally *
+       training__v1__month_end_tally__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__MonthEndTally *)
+     protobuf_c_message_unpack (&training__v1__month_end_tally__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__month_end_tally__free_unpacked
+                     (Training__V1__MonthEndTally *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__month_end_tally__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__submit_problem_summary_request__init
+                     (Training__V1__SubmitProblemSummaryRequest         *message)
+{
+  static const Training__V1__SubmitProblemSummaryRequest init_value = TRAINING__V1__SUBMIT_PROBLEM_SUMMARY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__submit_problem_summary_request__get_packed_size
+                     (const Training__V1__SubmitProblemSummaryRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__submit_problem_summary_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__submit_problem_summary_request__pack
+                     (const Training__V1__SubmitProblemSummaryRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__submit_problem_summary_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__submit_problem_summary_request__pack_to_buffer
+                     (const Training__V1__SubmitProblemSummaryRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__submit_problem_summary_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__SubmitProblemSummaryRequest *
+       training__v1__submit_problem_summary_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__SubmitProblemSummaryRequest *)
+     protobuf_c_message_unpack (&training__v1__submit_problem_summary_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__submit_problem_summary_request__free_unpacked
+                     (Training__V1__SubmitProblemSummaryRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__submit_problem_summary_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__problem_summary__init
+                     (Training__V1__ProblemSummary         *message)
+{
+  static const Training__V1__ProblemSummary init_value = TRAINING__V1__PROBLEM_SUMMARY__INIT;
+  *message = init_value;
+}
+size_t training__v1__problem_summary__get_packed_size
+                     (const Training__V1__ProblemSummary *message)
+{
+  assert(message->base.descriptor == &training__v1__problem_summary__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__problem_summary__pack
+                     (const Training__V1__ProblemSummary *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__problem_summary__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__problem_summary__pack_to_buffer
+                     (const Training__V1__ProblemSummary *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__problem_summary__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ProblemSummary *
+       training__v1__problem_summary__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ProblemSummary *)
+     protobuf_c_message_unpack (&training__v1__problem_summary__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__problem_summary__free_unpacked
+                     (Training__V1__ProblemSummary *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__problem_summary__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__list_problem_summaries_request__init
+                     (Training__V1__ListProblemSummariesRequest         *message)
+{
+  static const Training__V1__ListProblemSummariesRequest init_value = TRAINING__V1__LIST_PROBLEM_SUMMARIES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__list_problem_summaries_request__get_packed_size
+                     (const Training__V1__ListProblemSummariesRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__list_problem_summaries_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__list_problem_summaries_request__pack
+                     (const Training__V1__ListProblemSummariesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__list_problem_summaries_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__list_problem_summaries_request__pack_to_buffer
+                     (const Training__V1__ListProblemSummariesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__list_problem_summaries_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ListProblemSummariesRequest *
+       training__v1__list_problem_summaries_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ListProblemSummariesRequest *)
+     protobuf_c_message_unpack (&training__v1__list_problem_summaries_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__list_problem_summaries_request__free_unpacked
+                     (Training__V1__ListProblemSummariesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__list_problem_summaries_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__problem_summary_list__init
+                     (Training__V1__ProblemSummaryList         *message)
+{
+  static const Training__V1__ProblemSummaryList init_value = TRAINING__V1__PROBLEM_SUMMARY_LIST__INIT;
+  *message = init_value;
+}
+size_t training__v1__problem_summary_list__get_packed_size
+                     (const Training__V1__ProblemSummaryList *message)
+{
+  assert(message->base.descriptor == &training__v1__problem_summary_list__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__problem_summary_list__pack
+                     (const Training__V1__ProblemSummaryList *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__problem_summary_list__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__problem_summary_list__pack_to_buffer
+                     (const Training__V1__ProblemSummaryList *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__problem_summary_list__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ProblemSummaryList *
+       training__v1__problem_summary_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ProblemSummaryList *)
+     protobuf_c_message_unpack (&training__v1__problem_summary_list__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__problem_summary_list__free_unpacked
+                     (Training__V1__ProblemSummaryList *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__problem_summary_list__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__coaching_stage__init
+                     (Training__V1__CoachingStage         *message)
+{
+  static const Training__V1__CoachingStage init_value = TRAINING__V1__COACHING_STAGE__INIT;
+  *message = init_value;
+}
+size_t training__v1__coaching_stage__get_packed_size
+                     (const Training__V1__CoachingStage *message)
+{
+  assert(message->base.descriptor == &training__v1__coaching_stage__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__coaching_stage__pack
+                     (const Training__V1__CoachingStage *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__coaching_stage__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__coaching_stage__pack_to_buffer
+                     (const Training__V1__CoachingStage *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__coaching_stage__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__CoachingStage *
+       training__v1__coaching_stage__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__CoachingStage *)
+     protobuf_c_message_unpack (&training__v1__coaching_stage__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__coaching_stage__free_unpacked
+                     (Training__V1__CoachingStage *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__coaching_stage__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__put_coaching_plan_request__init
+                     (Training__V1__PutCoachingPlanRequest         *message)
+{
+  static const Training__V1__PutCoachingPlanRequest init_value = TRAINING__V1__PUT_COACHING_PLAN_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__put_coaching_plan_request__get_packed_size
+                     (const Training__V1__PutCoachingPlanRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__put_coaching_plan_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__put_coaching_plan_request__pack
+                     (const Training__V1__PutCoachingPlanRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__put_coaching_plan_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__put_coaching_plan_request__pack_to_buffer
+                     (const Training__V1__PutCoachingPlanRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__put_coaching_plan_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PutCoachingPlanRequest *
+       training__v1__put_coaching_plan_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PutCoachingPlanRequest *)
+     protobuf_c_message_unpack (&training__v1__put_coaching_plan_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__put_coaching_plan_request__free_unpacked
+                     (Training__V1__PutCoachingPlanRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__put_coaching_plan_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__coaching_plan__init
+                     (Training__V1__CoachingPlan         *message)
+{
+  static const Training__V1__CoachingPlan init_value = TRAINING__V1__COACHING_PLAN__INIT;
+  *message = init_value;
+}
+size_t training__v1__coaching_plan__get_packed_size
+                     (const Training__V1__CoachingPlan *message)
+{
+  assert(message->base.descriptor == &training__v1__coaching_plan__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__coaching_plan__pack
+                     (const Training__V1__CoachingPlan *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__coaching_plan__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__coaching_plan__pack_to_buffer
+                     (const Training__V1__CoachingPlan *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__coaching_plan__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__CoachingPlan *
+       training__v1__coaching_plan__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__CoachingPlan *)
+     protobuf_c_message_unpack (&training__v1__coaching_plan__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__coaching_plan__free_unpacked
+                     (Training__V1__CoachingPlan *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__coaching_plan__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__get_coaching_plan_request__init
+                     (Training__V1__GetCoachingPlanRequest         *message)
+{
+  static const Training__V1__GetCoachingPlanRequest init_value = TRAINING__V1__GET_COACHING_PLAN_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__get_coaching_plan_request__get_packed_size
+                     (const Training__V1__GetCoachingPlanRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__get_coaching_plan_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__get_coaching_plan_request__pack
+                     (const Training__V1__GetCoachingPlanRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__get_coaching_plan_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__get_coaching_plan_request__pack_to_buffer
+                     (const Training__V1__GetCoachingPlanRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__get_coaching_plan_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__GetCoachingPlanRequest *
+       training__v1__get_coaching_plan_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__GetCoachingPlanRequest *)
+     protobuf_c_message_unpack (&training__v1__get_coaching_plan_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__get_coaching_plan_request__free_unpacked
+                     (Training__V1__GetCoachingPlanRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__get_coaching_plan_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__coaching_step__init
+                     (Training__V1__CoachingStep         *message)
+{
+  static const Training__V1__CoachingStep init_value = TRAINING__V1__COACHING_STEP__INIT;
+  *message = init_value;
+}
+size_t training__v1__coaching_step__get_packed_size
+                     (const Training__V1__CoachingStep *message)
+{
+  assert(message->base.descriptor == &training__v1__coaching_step__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__coaching_step__pack
+                     (const Training__V1__CoachingStep *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__coaching_step__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__coaching_step__pack_to_buffer
+                     (const Training__V1__CoachingStep *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__coaching_step__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__CoachingStep *
+       training__v1__coaching_step__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__CoachingStep *)
+     protobuf_c_message_unpack (&training__v1__coaching_step__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__coaching_step__free_unpacked
+                     (Training__V1__CoachingStep *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__coaching_step__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__coaching_request__init
+                     (Training__V1__CoachingRequest         *message)
+{
+  static const Training__V1__CoachingRequest init_value = TRAINING__V1__COACHING_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__coaching_request__get_packed_size
+                     (const Training__V1__CoachingRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__coaching_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__coaching_request__pack
+                     (const Training__V1__CoachingRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__coaching_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__coaching_request__pack_to_buffer
+                     (const Training__V1__CoachingRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__coaching_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__CoachingRequest *
+       training__v1__coaching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__CoachingRequest *)
+     protobuf_c_message_unpack (&training__v1__coaching_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__coaching_request__free_unpacked
+                     (Training__V1__CoachingRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__coaching_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__request_coaching_request__init
+                     (Training__V1__RequestCoachingRequest         *message)
+{
+  static const Training__V1__RequestCoachingRequest init_value = TRAINING__V1__REQUEST_COACHING_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__request_coaching_request__get_packed_size
+                     (const Training__V1__RequestCoachingRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__request_coaching_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__request_coaching_request__pack
+                     (const Training__V1__RequestCoachingRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__request_coaching_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__request_coaching_request__pack_to_buffer
+                     (const Training__V1__RequestCoachingRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__request_coaching_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__RequestCoachingRequest *
+       training__v1__request_coaching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__RequestCoachingRequest *)
+     protobuf_c_message_unpack (&training__v1__request_coaching_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__request_coaching_request__free_unpacked
+                     (Training__V1__RequestCoachingRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__request_coaching_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__plan_coaching_request__init
+                     (Training__V1__PlanCoachingRequest         *message)
+{
+  static const Training__V1__PlanCoachingRequest init_value = TRAINING__V1__PLAN_COACHING_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__plan_coaching_request__get_packed_size
+                     (const Training__V1__PlanCoachingRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__plan_coaching_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__plan_coaching_request__pack
+                     (const Training__V1__PlanCoachingRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__plan_coaching_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__plan_coaching_request__pack_to_buffer
+                     (const Training__V1__PlanCoachingRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__plan_coaching_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__PlanCoachingRequest *
+       training__v1__plan_coaching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__PlanCoachingRequest *)
+     protobuf_c_message_unpack (&training__v1__plan_coaching_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__plan_coaching_request__free_unpacked
+                     (Training__V1__PlanCoachingRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__plan_coaching_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__deliver_coaching_request__init
+                     (Training__V1__DeliverCoachingRequest         *message)
+{
+  static const Training__V1__DeliverCoachingRequest init_value = TRAINING__V1__DELIVER_COACHING_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__deliver_coaching_request__get_packed_size
+                     (const Training__V1__DeliverCoachingRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__deliver_coaching_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__deliver_coaching_request__pack
+                     (const Training__V1__DeliverCoachingRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__deliver_coaching_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__deliver_coaching_request__pack_to_buffer
+                     (const Training__V1__DeliverCoachingRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__deliver_coaching_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__DeliverCoachingRequest *
+       training__v1__deliver_coaching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__DeliverCoachingRequest *)
+     protobuf_c_message_unpack (&training__v1__deliver_coaching_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__deliver_coaching_request__free_unpacked
+                     (Training__V1__DeliverCoachingRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__deliver_coaching_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__close_coaching_request__init
+                     (Training__V1__CloseCoachingRequest         *message)
+{
+  static const Training__V1__CloseCoachingRequest init_value = TRAINING__V1__CLOSE_COACHING_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__close_coaching_request__get_packed_size
+                     (const Training__V1__CloseCoachingRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__close_coaching_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__close_coaching_request__pack
+                     (const Training__V1__CloseCoachingRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__close_coaching_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__close_coaching_request__pack_to_buffer
+                     (const Training__V1__CloseCoachingRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__close_coaching_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__CloseCoachingRequest *
+       training__v1__close_coaching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__CloseCoachingRequest *)
+     protobuf_c_message_unpack (&training__v1__close_coaching_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__close_coaching_request__free_unpacked
+                     (Training__V1__CloseCoachingRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__close_coaching_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__cancel_coaching_request__init
+                     (Training__V1__CancelCoachingRequest         *message)
+{
+  static const Training__V1__CancelCoachingRequest init_value = TRAINING__V1__CANCEL_COACHING_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__cancel_coaching_request__get_packed_size
+                     (const Training__V1__CancelCoachingRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__cancel_coaching_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__cancel_coaching_request__pack
+                     (const Training__V1__CancelCoachingRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__cancel_coaching_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__cancel_coaching_request__pack_to_buffer
+                     (const Training__V1__CancelCoachingRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__cancel_coaching_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__CancelCoachingRequest *
+       training__v1__cancel_coaching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__CancelCoachingRequest *)
+     protobuf_c_message_unpack (&training__v1__cancel_coaching_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__cancel_coaching_request__free_unpacked
+                     (Training__V1__CancelCoachingRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__cancel_coaching_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__list_coaching_requests_request__init
+                     (Training__V1__ListCoachingRequestsRequest         *message)
+{
+  static const Training__V1__ListCoachingRequestsRequest init_value = TRAINING__V1__LIST_COACHING_REQUESTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__list_coaching_requests_request__get_packed_size
+                     (const Training__V1__ListCoachingRequestsRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__list_coaching_requests_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__list_coaching_requests_request__pack
+                     (const Training__V1__ListCoachingRequestsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__list_coaching_requests_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__list_coaching_requests_request__pack_to_buffer
+                     (const Training__V1__ListCoachingRequestsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__list_coaching_requests_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ListCoachingRequestsRequest *
+       training__v1__list_coaching_requests_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ListCoachingRequestsRequest *)
+     protobuf_c_message_unpack (&training__v1__list_coaching_requests_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__list_coaching_requests_request__free_unpacked
+                     (Training__V1__ListCoachingRequestsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__list_coaching_requests_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__coaching_request_list__init
+                     (Training__V1__CoachingRequestList         *message)
+{
+  static const Training__V1__CoachingRequestList init_value = TRAINING__V1__COACHING_REQUEST_LIST__INIT;
+  *message = init_value;
+}
+size_t training__v1__coaching_request_list__get_packed_size
+                     (const Training__V1__CoachingRequestList *message)
+{
+  assert(message->base.descriptor == &training__v1__coaching_request_list__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__coaching_request_list__pack
+                     (const Training__V1__CoachingRequestList *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__coaching_request_list__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__coaching_request_list__pack_to_buffer
+                     (const Training__V1__CoachingRequestList *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__coaching_request_list__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__CoachingRequestList *
+       training__v1__coaching_request_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__CoachingRequestList *)
+     protobuf_c_message_unpack (&training__v1__coaching_request_list__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__coaching_request_list__free_unpacked
+                     (Training__V1__CoachingRequestList *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__coaching_request_list__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor training__v1__catalogue_course__field_descriptors[14] =
 {
   {
@@ -2744,7 +4274,7 @@ const ProtobufCMessageDescriptor training__v1__approve_courseware_response__desc
   (ProtobufCMessageInit) training__v1__approve_courseware_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor training__v1__planned_session__field_descriptors[7] =
+static const ProtobufCFieldDescriptor training__v1__planned_session__field_descriptors[8] =
 {
   {
     "session_id",
@@ -2830,11 +4360,24 @@ static const ProtobufCFieldDescriptor training__v1__planned_session__field_descr
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "link",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PlannedSession, link),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned training__v1__planned_session__field_indices_by_name[] = {
   6,   /* field[6] = capacity */
   1,   /* field[1] = course_id */
   5,   /* field[5] = end */
+  7,   /* field[7] = link */
   3,   /* field[3] = room_id */
   0,   /* field[0] = session_id */
   4,   /* field[4] = start */
@@ -2843,7 +4386,7 @@ static const unsigned training__v1__planned_session__field_indices_by_name[] = {
 static const ProtobufCIntRange training__v1__planned_session__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor training__v1__planned_session__descriptor =
 {
@@ -2853,7 +4396,7 @@ const ProtobufCMessageDescriptor training__v1__planned_session__descriptor =
   "Training__V1__PlannedSession",
   "training.v1",
   sizeof(Training__V1__PlannedSession),
-  7,
+  8,
   training__v1__planned_session__field_descriptors,
   training__v1__planned_session__field_indices_by_name,
   1,  training__v1__planned_session__number_ranges,
@@ -3600,7 +5143,7 @@ const ProtobufCMessageDescriptor training__v1__put_forecasts_request__descriptor
   (ProtobufCMessageInit) training__v1__put_forecasts_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor training__v1__enrolment__field_descriptors[11] =
+static const ProtobufCFieldDescriptor training__v1__enrolment__field_descriptors[15] =
 {
   {
     "agent_id",
@@ -3734,15 +5277,67 @@ static const ProtobufCFieldDescriptor training__v1__enrolment__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "short_notice",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, short_notice),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "goals",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, goals),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "goals_agreed_by",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, goals_agreed_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attendance",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Enrolment, attendance),
+    &training__v1__attendance_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned training__v1__enrolment__field_indices_by_name[] = {
   0,   /* field[0] = agent_id */
+  14,   /* field[14] = attendance */
   2,   /* field[2] = course_id */
   5,   /* field[5] = end */
+  12,   /* field[12] = goals */
+  13,   /* field[13] = goals_agreed_by */
   10,   /* field[10] = placed_at_unix_ms */
   8,   /* field[8] = requirement */
   7,   /* field[7] = room_id */
   3,   /* field[3] = session_id */
+  11,   /* field[11] = short_notice */
   4,   /* field[4] = start */
   1,   /* field[1] = team_id */
   6,   /* field[6] = trainer_id */
@@ -3751,7 +5346,7 @@ static const unsigned training__v1__enrolment__field_indices_by_name[] = {
 static const ProtobufCIntRange training__v1__enrolment__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 15 }
 };
 const ProtobufCMessageDescriptor training__v1__enrolment__descriptor =
 {
@@ -3761,7 +5356,7 @@ const ProtobufCMessageDescriptor training__v1__enrolment__descriptor =
   "Training__V1__Enrolment",
   "training.v1",
   sizeof(Training__V1__Enrolment),
-  11,
+  15,
   training__v1__enrolment__field_descriptors,
   training__v1__enrolment__field_indices_by_name,
   1,  training__v1__enrolment__number_ranges,
@@ -5333,6 +6928,2923 @@ const ProtobufCMessageDescriptor training__v1__what_if_response__descriptor =
   (ProtobufCMessageInit) training__v1__what_if_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor training__v1__notice__field_descriptors[30] =
+{
+  {
+    "notice_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, notice_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, kind),
+    &training__v1__notice_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recipient_role",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, recipient_role),
+    &training__v1__notice_recipient_role__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recipient_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, recipient_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "month",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "course_id",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, course_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "course_title",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, course_title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "purpose",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, purpose),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "topics",
+    12,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__Notice, n_topics),
+    offsetof(Training__V1__Notice, topics),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "preparation",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, preparation),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, start),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "end",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, end),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "site",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, site),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "room_id",
+    17,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, room_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "directions",
+    18,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, directions),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "link",
+    19,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, link),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "trainer_name",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, trainer_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "trainer_biography",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, trainer_biography),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "requirement",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, requirement),
+    &training__v1__attendance_requirement__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "short_notice",
+    23,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, short_notice),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tier_reason",
+    24,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, tier_reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_start",
+    25,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, previous_start),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "previous_end",
+    26,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, previous_end),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    27,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created_at_unix_ms",
+    28,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, created_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "send_after_unix_ms",
+    29,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, send_after_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "acknowledged_at_unix_ms",
+    30,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__Notice, acknowledged_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__notice__field_indices_by_name[] = {
+  29,   /* field[29] = acknowledged_at_unix_ms */
+  5,   /* field[5] = agent_id */
+  8,   /* field[8] = course_id */
+  9,   /* field[9] = course_title */
+  27,   /* field[27] = created_at_unix_ms */
+  17,   /* field[17] = directions */
+  14,   /* field[14] = end */
+  1,   /* field[1] = kind */
+  18,   /* field[18] = link */
+  4,   /* field[4] = month */
+  0,   /* field[0] = notice_id */
+  12,   /* field[12] = preparation */
+  25,   /* field[25] = previous_end */
+  24,   /* field[24] = previous_start */
+  10,   /* field[10] = purpose */
+  26,   /* field[26] = reason */
+  3,   /* field[3] = recipient_id */
+  2,   /* field[2] = recipient_role */
+  21,   /* field[21] = requirement */
+  16,   /* field[16] = room_id */
+  28,   /* field[28] = send_after_unix_ms */
+  7,   /* field[7] = session_id */
+  22,   /* field[22] = short_notice */
+  15,   /* field[15] = site */
+  13,   /* field[13] = start */
+  6,   /* field[6] = team_id */
+  23,   /* field[23] = tier_reason */
+  11,   /* field[11] = topics */
+  20,   /* field[20] = trainer_biography */
+  19,   /* field[19] = trainer_name */
+};
+static const ProtobufCIntRange training__v1__notice__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 30 }
+};
+const ProtobufCMessageDescriptor training__v1__notice__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.Notice",
+  "Notice",
+  "Training__V1__Notice",
+  "training.v1",
+  sizeof(Training__V1__Notice),
+  30,
+  training__v1__notice__field_descriptors,
+  training__v1__notice__field_indices_by_name,
+  1,  training__v1__notice__number_ranges,
+  (ProtobufCMessageInit) training__v1__notice__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__list_pending_notices_request__field_descriptors[2] =
+{
+  {
+    "limit",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListPendingNoticesRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "after_notice_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListPendingNoticesRequest, after_notice_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__list_pending_notices_request__field_indices_by_name[] = {
+  1,   /* field[1] = after_notice_id */
+  0,   /* field[0] = limit */
+};
+static const ProtobufCIntRange training__v1__list_pending_notices_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__list_pending_notices_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ListPendingNoticesRequest",
+  "ListPendingNoticesRequest",
+  "Training__V1__ListPendingNoticesRequest",
+  "training.v1",
+  sizeof(Training__V1__ListPendingNoticesRequest),
+  2,
+  training__v1__list_pending_notices_request__field_descriptors,
+  training__v1__list_pending_notices_request__field_indices_by_name,
+  1,  training__v1__list_pending_notices_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__list_pending_notices_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__notice_list__field_descriptors[1] =
+{
+  {
+    "notices",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__NoticeList, n_notices),
+    offsetof(Training__V1__NoticeList, notices),
+    &training__v1__notice__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__notice_list__field_indices_by_name[] = {
+  0,   /* field[0] = notices */
+};
+static const ProtobufCIntRange training__v1__notice_list__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__notice_list__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.NoticeList",
+  "NoticeList",
+  "Training__V1__NoticeList",
+  "training.v1",
+  sizeof(Training__V1__NoticeList),
+  1,
+  training__v1__notice_list__field_descriptors,
+  training__v1__notice_list__field_indices_by_name,
+  1,  training__v1__notice_list__number_ranges,
+  (ProtobufCMessageInit) training__v1__notice_list__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__acknowledge_notices_request__field_descriptors[1] =
+{
+  {
+    "notice_ids",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__AcknowledgeNoticesRequest, n_notice_ids),
+    offsetof(Training__V1__AcknowledgeNoticesRequest, notice_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__acknowledge_notices_request__field_indices_by_name[] = {
+  0,   /* field[0] = notice_ids */
+};
+static const ProtobufCIntRange training__v1__acknowledge_notices_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__acknowledge_notices_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.AcknowledgeNoticesRequest",
+  "AcknowledgeNoticesRequest",
+  "Training__V1__AcknowledgeNoticesRequest",
+  "training.v1",
+  sizeof(Training__V1__AcknowledgeNoticesRequest),
+  1,
+  training__v1__acknowledge_notices_request__field_descriptors,
+  training__v1__acknowledge_notices_request__field_indices_by_name,
+  1,  training__v1__acknowledge_notices_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__acknowledge_notices_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__list_notices_request__field_descriptors[3] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListNoticesRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListNoticesRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListNoticesRequest, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__list_notices_request__field_indices_by_name[] = {
+  1,   /* field[1] = agent_id */
+  0,   /* field[0] = month */
+  2,   /* field[2] = session_id */
+};
+static const ProtobufCIntRange training__v1__list_notices_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__list_notices_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ListNoticesRequest",
+  "ListNoticesRequest",
+  "Training__V1__ListNoticesRequest",
+  "training.v1",
+  sizeof(Training__V1__ListNoticesRequest),
+  3,
+  training__v1__list_notices_request__field_descriptors,
+  training__v1__list_notices_request__field_indices_by_name,
+  1,  training__v1__list_notices_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__list_notices_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_short_notice_report_request__field_descriptors[1] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetShortNoticeReportRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_short_notice_report_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__get_short_notice_report_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__get_short_notice_report_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetShortNoticeReportRequest",
+  "GetShortNoticeReportRequest",
+  "Training__V1__GetShortNoticeReportRequest",
+  "training.v1",
+  sizeof(Training__V1__GetShortNoticeReportRequest),
+  1,
+  training__v1__get_short_notice_report_request__field_descriptors,
+  training__v1__get_short_notice_report_request__field_indices_by_name,
+  1,  training__v1__get_short_notice_report_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_short_notice_report_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__team_short_notice__field_descriptors[3] =
+{
+  {
+    "team_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TeamShortNotice, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "placements",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TeamShortNotice, placements),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "short_notice",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TeamShortNotice, short_notice),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__team_short_notice__field_indices_by_name[] = {
+  1,   /* field[1] = placements */
+  2,   /* field[2] = short_notice */
+  0,   /* field[0] = team_id */
+};
+static const ProtobufCIntRange training__v1__team_short_notice__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__team_short_notice__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.TeamShortNotice",
+  "TeamShortNotice",
+  "Training__V1__TeamShortNotice",
+  "training.v1",
+  sizeof(Training__V1__TeamShortNotice),
+  3,
+  training__v1__team_short_notice__field_descriptors,
+  training__v1__team_short_notice__field_indices_by_name,
+  1,  training__v1__team_short_notice__number_ranges,
+  (ProtobufCMessageInit) training__v1__team_short_notice__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__short_notice_report__field_descriptors[4] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ShortNoticeReport, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "lead_days",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ShortNoticeReport, lead_days),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "teams",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__ShortNoticeReport, n_teams),
+    offsetof(Training__V1__ShortNoticeReport, teams),
+    &training__v1__team_short_notice__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "short_notice",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__ShortNoticeReport, n_short_notice),
+    offsetof(Training__V1__ShortNoticeReport, short_notice),
+    &training__v1__enrolment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__short_notice_report__field_indices_by_name[] = {
+  1,   /* field[1] = lead_days */
+  0,   /* field[0] = month */
+  3,   /* field[3] = short_notice */
+  2,   /* field[2] = teams */
+};
+static const ProtobufCIntRange training__v1__short_notice_report__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__short_notice_report__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ShortNoticeReport",
+  "ShortNoticeReport",
+  "Training__V1__ShortNoticeReport",
+  "training.v1",
+  sizeof(Training__V1__ShortNoticeReport),
+  4,
+  training__v1__short_notice_report__field_descriptors,
+  training__v1__short_notice_report__field_indices_by_name,
+  1,  training__v1__short_notice_report__number_ranges,
+  (ProtobufCMessageInit) training__v1__short_notice_report__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__record_goals_request__field_descriptors[5] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordGoalsRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordGoalsRequest, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordGoalsRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "goals",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordGoalsRequest, goals),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agreed_by",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordGoalsRequest, agreed_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__record_goals_request__field_indices_by_name[] = {
+  2,   /* field[2] = agent_id */
+  4,   /* field[4] = agreed_by */
+  3,   /* field[3] = goals */
+  0,   /* field[0] = month */
+  1,   /* field[1] = session_id */
+};
+static const ProtobufCIntRange training__v1__record_goals_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__record_goals_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.RecordGoalsRequest",
+  "RecordGoalsRequest",
+  "Training__V1__RecordGoalsRequest",
+  "training.v1",
+  sizeof(Training__V1__RecordGoalsRequest),
+  5,
+  training__v1__record_goals_request__field_descriptors,
+  training__v1__record_goals_request__field_indices_by_name,
+  1,  training__v1__record_goals_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__record_goals_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__record_goals_response__field_descriptors[1] =
+{
+  {
+    "recorded_at_unix_ms",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordGoalsResponse, recorded_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__record_goals_response__field_indices_by_name[] = {
+  0,   /* field[0] = recorded_at_unix_ms */
+};
+static const ProtobufCIntRange training__v1__record_goals_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__record_goals_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.RecordGoalsResponse",
+  "RecordGoalsResponse",
+  "Training__V1__RecordGoalsResponse",
+  "training.v1",
+  sizeof(Training__V1__RecordGoalsResponse),
+  1,
+  training__v1__record_goals_response__field_descriptors,
+  training__v1__record_goals_response__field_indices_by_name,
+  1,  training__v1__record_goals_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__record_goals_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__attendance_record__field_descriptors[3] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__AttendanceRecord, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__AttendanceRecord, status),
+    &training__v1__attendance_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__AttendanceRecord, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__attendance_record__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  2,   /* field[2] = reason */
+  1,   /* field[1] = status */
+};
+static const ProtobufCIntRange training__v1__attendance_record__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__attendance_record__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.AttendanceRecord",
+  "AttendanceRecord",
+  "Training__V1__AttendanceRecord",
+  "training.v1",
+  sizeof(Training__V1__AttendanceRecord),
+  3,
+  training__v1__attendance_record__field_descriptors,
+  training__v1__attendance_record__field_indices_by_name,
+  1,  training__v1__attendance_record__number_ranges,
+  (ProtobufCMessageInit) training__v1__attendance_record__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__record_attendance_request__field_descriptors[4] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordAttendanceRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordAttendanceRequest, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "records",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__RecordAttendanceRequest, n_records),
+    offsetof(Training__V1__RecordAttendanceRequest, records),
+    &training__v1__attendance_record__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recorded_by",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordAttendanceRequest, recorded_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__record_attendance_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+  3,   /* field[3] = recorded_by */
+  2,   /* field[2] = records */
+  1,   /* field[1] = session_id */
+};
+static const ProtobufCIntRange training__v1__record_attendance_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__record_attendance_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.RecordAttendanceRequest",
+  "RecordAttendanceRequest",
+  "Training__V1__RecordAttendanceRequest",
+  "training.v1",
+  sizeof(Training__V1__RecordAttendanceRequest),
+  4,
+  training__v1__record_attendance_request__field_descriptors,
+  training__v1__record_attendance_request__field_indices_by_name,
+  1,  training__v1__record_attendance_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__record_attendance_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__record_attendance_response__field_descriptors[5] =
+{
+  {
+    "results",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordAttendanceResponse, results),
+    &training__v1__batch_response__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "complete",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordAttendanceResponse, complete),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "missing",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordAttendanceResponse, missing),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "replaced_agent_ids",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__RecordAttendanceResponse, n_replaced_agent_ids),
+    offsetof(Training__V1__RecordAttendanceResponse, replaced_agent_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unplaced_agent_ids",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__RecordAttendanceResponse, n_unplaced_agent_ids),
+    offsetof(Training__V1__RecordAttendanceResponse, unplaced_agent_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__record_attendance_response__field_indices_by_name[] = {
+  1,   /* field[1] = complete */
+  2,   /* field[2] = missing */
+  3,   /* field[3] = replaced_agent_ids */
+  0,   /* field[0] = results */
+  4,   /* field[4] = unplaced_agent_ids */
+};
+static const ProtobufCIntRange training__v1__record_attendance_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__record_attendance_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.RecordAttendanceResponse",
+  "RecordAttendanceResponse",
+  "Training__V1__RecordAttendanceResponse",
+  "training.v1",
+  sizeof(Training__V1__RecordAttendanceResponse),
+  5,
+  training__v1__record_attendance_response__field_descriptors,
+  training__v1__record_attendance_response__field_indices_by_name,
+  1,  training__v1__record_attendance_response__number_ranges,
+  (ProtobufCMessageInit) training__v1__record_attendance_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_month_end_tally_request__field_descriptors[1] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetMonthEndTallyRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_month_end_tally_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__get_month_end_tally_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__get_month_end_tally_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetMonthEndTallyRequest",
+  "GetMonthEndTallyRequest",
+  "Training__V1__GetMonthEndTallyRequest",
+  "training.v1",
+  sizeof(Training__V1__GetMonthEndTallyRequest),
+  1,
+  training__v1__get_month_end_tally_request__field_descriptors,
+  training__v1__get_month_end_tally_request__field_indices_by_name,
+  1,  training__v1__get_month_end_tally_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_month_end_tally_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__tally_group__field_descriptors[6] =
+{
+  {
+    "group",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TallyGroup, group),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "required",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TallyGroup, required),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attended",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TallyGroup, attended),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "excused",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TallyGroup, excused),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "unexcused",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TallyGroup, unexcused),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pending",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__TallyGroup, pending),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__tally_group__field_indices_by_name[] = {
+  2,   /* field[2] = attended */
+  3,   /* field[3] = excused */
+  0,   /* field[0] = group */
+  5,   /* field[5] = pending */
+  1,   /* field[1] = required */
+  4,   /* field[4] = unexcused */
+};
+static const ProtobufCIntRange training__v1__tally_group__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor training__v1__tally_group__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.TallyGroup",
+  "TallyGroup",
+  "Training__V1__TallyGroup",
+  "training.v1",
+  sizeof(Training__V1__TallyGroup),
+  6,
+  training__v1__tally_group__field_descriptors,
+  training__v1__tally_group__field_indices_by_name,
+  1,  training__v1__tally_group__number_ranges,
+  (ProtobufCMessageInit) training__v1__tally_group__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__penalty_proposal__field_descriptors[7] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PenaltyProposal, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PenaltyProposal, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "department",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PenaltyProposal, department),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PenaltyProposal, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "course_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PenaltyProposal, course_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PenaltyProposal, start),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "recorded_by",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PenaltyProposal, recorded_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__penalty_proposal__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  4,   /* field[4] = course_id */
+  2,   /* field[2] = department */
+  6,   /* field[6] = recorded_by */
+  3,   /* field[3] = session_id */
+  5,   /* field[5] = start */
+  1,   /* field[1] = team_id */
+};
+static const ProtobufCIntRange training__v1__penalty_proposal__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor training__v1__penalty_proposal__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PenaltyProposal",
+  "PenaltyProposal",
+  "Training__V1__PenaltyProposal",
+  "training.v1",
+  sizeof(Training__V1__PenaltyProposal),
+  7,
+  training__v1__penalty_proposal__field_descriptors,
+  training__v1__penalty_proposal__field_indices_by_name,
+  1,  training__v1__penalty_proposal__number_ranges,
+  (ProtobufCMessageInit) training__v1__penalty_proposal__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__month_end_tally__field_descriptors[5] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__MonthEndTally, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "center",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__MonthEndTally, center),
+    &training__v1__tally_group__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "teams",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__MonthEndTally, n_teams),
+    offsetof(Training__V1__MonthEndTally, teams),
+    &training__v1__tally_group__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "departments",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__MonthEndTally, n_departments),
+    offsetof(Training__V1__MonthEndTally, departments),
+    &training__v1__tally_group__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "penalties",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__MonthEndTally, n_penalties),
+    offsetof(Training__V1__MonthEndTally, penalties),
+    &training__v1__penalty_proposal__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__month_end_tally__field_indices_by_name[] = {
+  1,   /* field[1] = center */
+  3,   /* field[3] = departments */
+  0,   /* field[0] = month */
+  4,   /* field[4] = penalties */
+  2,   /* field[2] = teams */
+};
+static const ProtobufCIntRange training__v1__month_end_tally__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__month_end_tally__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.MonthEndTally",
+  "MonthEndTally",
+  "Training__V1__MonthEndTally",
+  "training.v1",
+  sizeof(Training__V1__MonthEndTally),
+  5,
+  training__v1__month_end_tally__field_descriptors,
+  training__v1__month_end_tally__field_indices_by_name,
+  1,  training__v1__month_end_tally__number_ranges,
+  (ProtobufCMessageInit) training__v1__month_end_tally__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__submit_problem_summary_request__field_descriptors[5] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SubmitProblemSummaryRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SubmitProblemSummaryRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_leader_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SubmitProblemSummaryRequest, team_leader_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "summary",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SubmitProblemSummaryRequest, summary),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "suggestion",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__SubmitProblemSummaryRequest, suggestion),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__submit_problem_summary_request__field_indices_by_name[] = {
+  1,   /* field[1] = agent_id */
+  0,   /* field[0] = month */
+  4,   /* field[4] = suggestion */
+  3,   /* field[3] = summary */
+  2,   /* field[2] = team_leader_id */
+};
+static const ProtobufCIntRange training__v1__submit_problem_summary_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__submit_problem_summary_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.SubmitProblemSummaryRequest",
+  "SubmitProblemSummaryRequest",
+  "Training__V1__SubmitProblemSummaryRequest",
+  "training.v1",
+  sizeof(Training__V1__SubmitProblemSummaryRequest),
+  5,
+  training__v1__submit_problem_summary_request__field_descriptors,
+  training__v1__submit_problem_summary_request__field_indices_by_name,
+  1,  training__v1__submit_problem_summary_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__submit_problem_summary_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__problem_summary__field_descriptors[10] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ProblemSummary, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ProblemSummary, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ProblemSummary, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_leader_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ProblemSummary, team_leader_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "due_date",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ProblemSummary, due_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ProblemSummary, state),
+    &training__v1__problem_summary_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "summary",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ProblemSummary, summary),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "suggestion",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ProblemSummary, suggestion),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "first_submitted_at_unix_ms",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ProblemSummary, first_submitted_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_at_unix_ms",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ProblemSummary, updated_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__problem_summary__field_indices_by_name[] = {
+  1,   /* field[1] = agent_id */
+  4,   /* field[4] = due_date */
+  8,   /* field[8] = first_submitted_at_unix_ms */
+  0,   /* field[0] = month */
+  5,   /* field[5] = state */
+  7,   /* field[7] = suggestion */
+  6,   /* field[6] = summary */
+  2,   /* field[2] = team_id */
+  3,   /* field[3] = team_leader_id */
+  9,   /* field[9] = updated_at_unix_ms */
+};
+static const ProtobufCIntRange training__v1__problem_summary__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor training__v1__problem_summary__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ProblemSummary",
+  "ProblemSummary",
+  "Training__V1__ProblemSummary",
+  "training.v1",
+  sizeof(Training__V1__ProblemSummary),
+  10,
+  training__v1__problem_summary__field_descriptors,
+  training__v1__problem_summary__field_indices_by_name,
+  1,  training__v1__problem_summary__number_ranges,
+  (ProtobufCMessageInit) training__v1__problem_summary__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__list_problem_summaries_request__field_descriptors[2] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListProblemSummariesRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListProblemSummariesRequest, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__list_problem_summaries_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+  1,   /* field[1] = team_id */
+};
+static const ProtobufCIntRange training__v1__list_problem_summaries_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__list_problem_summaries_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ListProblemSummariesRequest",
+  "ListProblemSummariesRequest",
+  "Training__V1__ListProblemSummariesRequest",
+  "training.v1",
+  sizeof(Training__V1__ListProblemSummariesRequest),
+  2,
+  training__v1__list_problem_summaries_request__field_descriptors,
+  training__v1__list_problem_summaries_request__field_indices_by_name,
+  1,  training__v1__list_problem_summaries_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__list_problem_summaries_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__problem_summary_list__field_descriptors[1] =
+{
+  {
+    "summaries",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__ProblemSummaryList, n_summaries),
+    offsetof(Training__V1__ProblemSummaryList, summaries),
+    &training__v1__problem_summary__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__problem_summary_list__field_indices_by_name[] = {
+  0,   /* field[0] = summaries */
+};
+static const ProtobufCIntRange training__v1__problem_summary_list__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__problem_summary_list__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ProblemSummaryList",
+  "ProblemSummaryList",
+  "Training__V1__ProblemSummaryList",
+  "training.v1",
+  sizeof(Training__V1__ProblemSummaryList),
+  1,
+  training__v1__problem_summary_list__field_descriptors,
+  training__v1__problem_summary_list__field_indices_by_name,
+  1,  training__v1__problem_summary_list__number_ranges,
+  (ProtobufCMessageInit) training__v1__problem_summary_list__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__coaching_stage__field_descriptors[4] =
+{
+  {
+    "title",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingStage, title),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "start_date",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingStage, start_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "end_date",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingStage, end_date),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "checks",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingStage, checks),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__coaching_stage__field_indices_by_name[] = {
+  3,   /* field[3] = checks */
+  2,   /* field[2] = end_date */
+  1,   /* field[1] = start_date */
+  0,   /* field[0] = title */
+};
+static const ProtobufCIntRange training__v1__coaching_stage__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__coaching_stage__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.CoachingStage",
+  "CoachingStage",
+  "Training__V1__CoachingStage",
+  "training.v1",
+  sizeof(Training__V1__CoachingStage),
+  4,
+  training__v1__coaching_stage__field_descriptors,
+  training__v1__coaching_stage__field_indices_by_name,
+  1,  training__v1__coaching_stage__number_ranges,
+  (ProtobufCMessageInit) training__v1__coaching_stage__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__put_coaching_plan_request__field_descriptors[4] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PutCoachingPlanRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PutCoachingPlanRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "supervisor_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PutCoachingPlanRequest, supervisor_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stages",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__PutCoachingPlanRequest, n_stages),
+    offsetof(Training__V1__PutCoachingPlanRequest, stages),
+    &training__v1__coaching_stage__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__put_coaching_plan_request__field_indices_by_name[] = {
+  1,   /* field[1] = agent_id */
+  0,   /* field[0] = month */
+  3,   /* field[3] = stages */
+  2,   /* field[2] = supervisor_id */
+};
+static const ProtobufCIntRange training__v1__put_coaching_plan_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__put_coaching_plan_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PutCoachingPlanRequest",
+  "PutCoachingPlanRequest",
+  "Training__V1__PutCoachingPlanRequest",
+  "training.v1",
+  sizeof(Training__V1__PutCoachingPlanRequest),
+  4,
+  training__v1__put_coaching_plan_request__field_descriptors,
+  training__v1__put_coaching_plan_request__field_indices_by_name,
+  1,  training__v1__put_coaching_plan_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__put_coaching_plan_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__coaching_plan__field_descriptors[6] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingPlan, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingPlan, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "supervisor_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingPlan, supervisor_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "stages",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__CoachingPlan, n_stages),
+    offsetof(Training__V1__CoachingPlan, stages),
+    &training__v1__coaching_stage__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "version",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingPlan, version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "updated_at_unix_ms",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingPlan, updated_at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__coaching_plan__field_indices_by_name[] = {
+  1,   /* field[1] = agent_id */
+  0,   /* field[0] = month */
+  3,   /* field[3] = stages */
+  2,   /* field[2] = supervisor_id */
+  5,   /* field[5] = updated_at_unix_ms */
+  4,   /* field[4] = version */
+};
+static const ProtobufCIntRange training__v1__coaching_plan__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor training__v1__coaching_plan__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.CoachingPlan",
+  "CoachingPlan",
+  "Training__V1__CoachingPlan",
+  "training.v1",
+  sizeof(Training__V1__CoachingPlan),
+  6,
+  training__v1__coaching_plan__field_descriptors,
+  training__v1__coaching_plan__field_indices_by_name,
+  1,  training__v1__coaching_plan__number_ranges,
+  (ProtobufCMessageInit) training__v1__coaching_plan__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__get_coaching_plan_request__field_descriptors[2] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetCoachingPlanRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__GetCoachingPlanRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__get_coaching_plan_request__field_indices_by_name[] = {
+  1,   /* field[1] = agent_id */
+  0,   /* field[0] = month */
+};
+static const ProtobufCIntRange training__v1__get_coaching_plan_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor training__v1__get_coaching_plan_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.GetCoachingPlanRequest",
+  "GetCoachingPlanRequest",
+  "Training__V1__GetCoachingPlanRequest",
+  "training.v1",
+  sizeof(Training__V1__GetCoachingPlanRequest),
+  2,
+  training__v1__get_coaching_plan_request__field_descriptors,
+  training__v1__get_coaching_plan_request__field_indices_by_name,
+  1,  training__v1__get_coaching_plan_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__get_coaching_plan_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__coaching_step__field_descriptors[4] =
+{
+  {
+    "state",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingStep, state),
+    &training__v1__coaching_request_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "by",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingStep, by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at_unix_ms",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingStep, at_unix_ms),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "note",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingStep, note),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__coaching_step__field_indices_by_name[] = {
+  2,   /* field[2] = at_unix_ms */
+  1,   /* field[1] = by */
+  3,   /* field[3] = note */
+  0,   /* field[0] = state */
+};
+static const ProtobufCIntRange training__v1__coaching_step__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__coaching_step__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.CoachingStep",
+  "CoachingStep",
+  "Training__V1__CoachingStep",
+  "training.v1",
+  sizeof(Training__V1__CoachingStep),
+  4,
+  training__v1__coaching_step__field_descriptors,
+  training__v1__coaching_step__field_indices_by_name,
+  1,  training__v1__coaching_step__number_ranges,
+  (ProtobufCMessageInit) training__v1__coaching_step__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__coaching_request__field_descriptors[16] =
+{
+  {
+    "request_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingRequest, request_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_leader_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingRequest, team_leader_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "problem",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingRequest, problem),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "metric_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingRequest, metric_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "evidence",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__CoachingRequest, n_evidence),
+    offsetof(Training__V1__CoachingRequest, evidence),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "priority",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingRequest, priority),
+    &training__v1__coaching_priority__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingRequest, state),
+    &training__v1__coaching_request_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "from_review",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingRequest, from_review),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attempt",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingRequest, attempt),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "trainer_id",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingRequest, trainer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "method",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingRequest, method),
+    &training__v1__course_method__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sessions",
+    13,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__CoachingRequest, n_sessions),
+    offsetof(Training__V1__CoachingRequest, sessions),
+    &training__v1__local_time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "plan_due_on",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingRequest, plan_due_on),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "overdue",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CoachingRequest, overdue),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "history",
+    16,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__CoachingRequest, n_history),
+    offsetof(Training__V1__CoachingRequest, history),
+    &training__v1__coaching_step__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__coaching_request__field_indices_by_name[] = {
+  1,   /* field[1] = agent_id */
+  9,   /* field[9] = attempt */
+  5,   /* field[5] = evidence */
+  8,   /* field[8] = from_review */
+  15,   /* field[15] = history */
+  11,   /* field[11] = method */
+  4,   /* field[4] = metric_id */
+  14,   /* field[14] = overdue */
+  13,   /* field[13] = plan_due_on */
+  6,   /* field[6] = priority */
+  3,   /* field[3] = problem */
+  0,   /* field[0] = request_id */
+  12,   /* field[12] = sessions */
+  7,   /* field[7] = state */
+  2,   /* field[2] = team_leader_id */
+  10,   /* field[10] = trainer_id */
+};
+static const ProtobufCIntRange training__v1__coaching_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 16 }
+};
+const ProtobufCMessageDescriptor training__v1__coaching_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.CoachingRequest",
+  "CoachingRequest",
+  "Training__V1__CoachingRequest",
+  "training.v1",
+  sizeof(Training__V1__CoachingRequest),
+  16,
+  training__v1__coaching_request__field_descriptors,
+  training__v1__coaching_request__field_indices_by_name,
+  1,  training__v1__coaching_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__coaching_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__request_coaching_request__field_descriptors[6] =
+{
+  {
+    "agent_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RequestCoachingRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_leader_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RequestCoachingRequest, team_leader_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "problem",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RequestCoachingRequest, problem),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "metric_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RequestCoachingRequest, metric_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "evidence",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Training__V1__RequestCoachingRequest, n_evidence),
+    offsetof(Training__V1__RequestCoachingRequest, evidence),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "priority",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RequestCoachingRequest, priority),
+    &training__v1__coaching_priority__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__request_coaching_request__field_indices_by_name[] = {
+  0,   /* field[0] = agent_id */
+  4,   /* field[4] = evidence */
+  3,   /* field[3] = metric_id */
+  5,   /* field[5] = priority */
+  2,   /* field[2] = problem */
+  1,   /* field[1] = team_leader_id */
+};
+static const ProtobufCIntRange training__v1__request_coaching_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor training__v1__request_coaching_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.RequestCoachingRequest",
+  "RequestCoachingRequest",
+  "Training__V1__RequestCoachingRequest",
+  "training.v1",
+  sizeof(Training__V1__RequestCoachingRequest),
+  6,
+  training__v1__request_coaching_request__field_descriptors,
+  training__v1__request_coaching_request__field_indices_by_name,
+  1,  training__v1__request_coaching_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__request_coaching_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__plan_coaching_request__field_descriptors[4] =
+{
+  {
+    "request_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PlanCoachingRequest, request_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "trainer_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PlanCoachingRequest, trainer_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "method",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__PlanCoachingRequest, method),
+    &training__v1__course_method__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sessions",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__PlanCoachingRequest, n_sessions),
+    offsetof(Training__V1__PlanCoachingRequest, sessions),
+    &training__v1__local_time_range__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__plan_coaching_request__field_indices_by_name[] = {
+  2,   /* field[2] = method */
+  0,   /* field[0] = request_id */
+  3,   /* field[3] = sessions */
+  1,   /* field[1] = trainer_id */
+};
+static const ProtobufCIntRange training__v1__plan_coaching_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor training__v1__plan_coaching_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.PlanCoachingRequest",
+  "PlanCoachingRequest",
+  "Training__V1__PlanCoachingRequest",
+  "training.v1",
+  sizeof(Training__V1__PlanCoachingRequest),
+  4,
+  training__v1__plan_coaching_request__field_descriptors,
+  training__v1__plan_coaching_request__field_indices_by_name,
+  1,  training__v1__plan_coaching_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__plan_coaching_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__deliver_coaching_request__field_descriptors[3] =
+{
+  {
+    "request_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__DeliverCoachingRequest, request_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "delivered_by",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__DeliverCoachingRequest, delivered_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "notes",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__DeliverCoachingRequest, notes),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__deliver_coaching_request__field_indices_by_name[] = {
+  1,   /* field[1] = delivered_by */
+  2,   /* field[2] = notes */
+  0,   /* field[0] = request_id */
+};
+static const ProtobufCIntRange training__v1__deliver_coaching_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__deliver_coaching_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.DeliverCoachingRequest",
+  "DeliverCoachingRequest",
+  "Training__V1__DeliverCoachingRequest",
+  "training.v1",
+  sizeof(Training__V1__DeliverCoachingRequest),
+  3,
+  training__v1__deliver_coaching_request__field_descriptors,
+  training__v1__deliver_coaching_request__field_indices_by_name,
+  1,  training__v1__deliver_coaching_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__deliver_coaching_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__close_coaching_request__field_descriptors[3] =
+{
+  {
+    "request_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CloseCoachingRequest, request_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "closed_by",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CloseCoachingRequest, closed_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "outcome",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CloseCoachingRequest, outcome),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__close_coaching_request__field_indices_by_name[] = {
+  1,   /* field[1] = closed_by */
+  2,   /* field[2] = outcome */
+  0,   /* field[0] = request_id */
+};
+static const ProtobufCIntRange training__v1__close_coaching_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__close_coaching_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.CloseCoachingRequest",
+  "CloseCoachingRequest",
+  "Training__V1__CloseCoachingRequest",
+  "training.v1",
+  sizeof(Training__V1__CloseCoachingRequest),
+  3,
+  training__v1__close_coaching_request__field_descriptors,
+  training__v1__close_coaching_request__field_indices_by_name,
+  1,  training__v1__close_coaching_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__close_coaching_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__cancel_coaching_request__field_descriptors[3] =
+{
+  {
+    "request_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CancelCoachingRequest, request_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cancelled_by",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CancelCoachingRequest, cancelled_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__CancelCoachingRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__cancel_coaching_request__field_indices_by_name[] = {
+  1,   /* field[1] = cancelled_by */
+  2,   /* field[2] = reason */
+  0,   /* field[0] = request_id */
+};
+static const ProtobufCIntRange training__v1__cancel_coaching_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__cancel_coaching_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.CancelCoachingRequest",
+  "CancelCoachingRequest",
+  "Training__V1__CancelCoachingRequest",
+  "training.v1",
+  sizeof(Training__V1__CancelCoachingRequest),
+  3,
+  training__v1__cancel_coaching_request__field_descriptors,
+  training__v1__cancel_coaching_request__field_indices_by_name,
+  1,  training__v1__cancel_coaching_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__cancel_coaching_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__list_coaching_requests_request__field_descriptors[3] =
+{
+  {
+    "state",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListCoachingRequestsRequest, state),
+    &training__v1__coaching_request_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListCoachingRequestsRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "overdue_only",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListCoachingRequestsRequest, overdue_only),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__list_coaching_requests_request__field_indices_by_name[] = {
+  1,   /* field[1] = agent_id */
+  2,   /* field[2] = overdue_only */
+  0,   /* field[0] = state */
+};
+static const ProtobufCIntRange training__v1__list_coaching_requests_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__list_coaching_requests_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ListCoachingRequestsRequest",
+  "ListCoachingRequestsRequest",
+  "Training__V1__ListCoachingRequestsRequest",
+  "training.v1",
+  sizeof(Training__V1__ListCoachingRequestsRequest),
+  3,
+  training__v1__list_coaching_requests_request__field_descriptors,
+  training__v1__list_coaching_requests_request__field_indices_by_name,
+  1,  training__v1__list_coaching_requests_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__list_coaching_requests_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__coaching_request_list__field_descriptors[1] =
+{
+  {
+    "requests",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__CoachingRequestList, n_requests),
+    offsetof(Training__V1__CoachingRequestList, requests),
+    &training__v1__coaching_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__coaching_request_list__field_indices_by_name[] = {
+  0,   /* field[0] = requests */
+};
+static const ProtobufCIntRange training__v1__coaching_request_list__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__coaching_request_list__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.CoachingRequestList",
+  "CoachingRequestList",
+  "Training__V1__CoachingRequestList",
+  "training.v1",
+  sizeof(Training__V1__CoachingRequestList),
+  1,
+  training__v1__coaching_request_list__field_descriptors,
+  training__v1__coaching_request_list__field_indices_by_name,
+  1,  training__v1__coaching_request_list__number_ranges,
+  (ProtobufCMessageInit) training__v1__coaching_request_list__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue training__v1__course_kind__enum_values_by_number[15] =
 {
   { "COURSE_KIND_UNSPECIFIED", "TRAINING__V1__COURSE_KIND__COURSE_KIND_UNSPECIFIED", 0 },
@@ -5621,7 +10133,207 @@ const ProtobufCEnumDescriptor training__v1__sign_up_outcome__descriptor =
   training__v1__sign_up_outcome__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor training__v1__training_scheduling__method_descriptors[21] =
+static const ProtobufCEnumValue training__v1__notice_kind__enum_values_by_number[6] =
+{
+  { "NOTICE_KIND_UNSPECIFIED", "TRAINING__V1__NOTICE_KIND__NOTICE_KIND_UNSPECIFIED", 0 },
+  { "NOTICE_PLACEMENT", "TRAINING__V1__NOTICE_KIND__NOTICE_PLACEMENT", 1 },
+  { "NOTICE_TEAM_LEADER_BRIEF", "TRAINING__V1__NOTICE_KIND__NOTICE_TEAM_LEADER_BRIEF", 2 },
+  { "NOTICE_CHANGE", "TRAINING__V1__NOTICE_KIND__NOTICE_CHANGE", 3 },
+  { "NOTICE_CANCELLATION", "TRAINING__V1__NOTICE_KIND__NOTICE_CANCELLATION", 4 },
+  { "NOTICE_GOAL_TALK_REMINDER", "TRAINING__V1__NOTICE_KIND__NOTICE_GOAL_TALK_REMINDER", 5 },
+};
+static const ProtobufCIntRange training__v1__notice_kind__value_ranges[] = {
+{0, 0},{0, 6}
+};
+static const ProtobufCEnumValueIndex training__v1__notice_kind__enum_values_by_name[6] =
+{
+  { "NOTICE_CANCELLATION", 4 },
+  { "NOTICE_CHANGE", 3 },
+  { "NOTICE_GOAL_TALK_REMINDER", 5 },
+  { "NOTICE_KIND_UNSPECIFIED", 0 },
+  { "NOTICE_PLACEMENT", 1 },
+  { "NOTICE_TEAM_LEADER_BRIEF", 2 },
+};
+const ProtobufCEnumDescriptor training__v1__notice_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.NoticeKind",
+  "NoticeKind",
+  "Training__V1__NoticeKind",
+  "training.v1",
+  6,
+  training__v1__notice_kind__enum_values_by_number,
+  6,
+  training__v1__notice_kind__enum_values_by_name,
+  1,
+  training__v1__notice_kind__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__notice_recipient_role__enum_values_by_number[3] =
+{
+  { "NOTICE_RECIPIENT_ROLE_UNSPECIFIED", "TRAINING__V1__NOTICE_RECIPIENT_ROLE__NOTICE_RECIPIENT_ROLE_UNSPECIFIED", 0 },
+  { "NOTICE_TO_AGENT", "TRAINING__V1__NOTICE_RECIPIENT_ROLE__NOTICE_TO_AGENT", 1 },
+  { "NOTICE_TO_TEAM_LEADER", "TRAINING__V1__NOTICE_RECIPIENT_ROLE__NOTICE_TO_TEAM_LEADER", 2 },
+};
+static const ProtobufCIntRange training__v1__notice_recipient_role__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex training__v1__notice_recipient_role__enum_values_by_name[3] =
+{
+  { "NOTICE_RECIPIENT_ROLE_UNSPECIFIED", 0 },
+  { "NOTICE_TO_AGENT", 1 },
+  { "NOTICE_TO_TEAM_LEADER", 2 },
+};
+const ProtobufCEnumDescriptor training__v1__notice_recipient_role__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.NoticeRecipientRole",
+  "NoticeRecipientRole",
+  "Training__V1__NoticeRecipientRole",
+  "training.v1",
+  3,
+  training__v1__notice_recipient_role__enum_values_by_number,
+  3,
+  training__v1__notice_recipient_role__enum_values_by_name,
+  1,
+  training__v1__notice_recipient_role__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__attendance_status__enum_values_by_number[5] =
+{
+  { "ATTENDANCE_STATUS_UNSPECIFIED", "TRAINING__V1__ATTENDANCE_STATUS__ATTENDANCE_STATUS_UNSPECIFIED", 0 },
+  { "ATTENDANCE_PRESENT", "TRAINING__V1__ATTENDANCE_STATUS__ATTENDANCE_PRESENT", 1 },
+  { "ATTENDANCE_LATE", "TRAINING__V1__ATTENDANCE_STATUS__ATTENDANCE_LATE", 2 },
+  { "ATTENDANCE_ABSENT", "TRAINING__V1__ATTENDANCE_STATUS__ATTENDANCE_ABSENT", 3 },
+  { "ATTENDANCE_EXCUSED", "TRAINING__V1__ATTENDANCE_STATUS__ATTENDANCE_EXCUSED", 4 },
+};
+static const ProtobufCIntRange training__v1__attendance_status__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex training__v1__attendance_status__enum_values_by_name[5] =
+{
+  { "ATTENDANCE_ABSENT", 3 },
+  { "ATTENDANCE_EXCUSED", 4 },
+  { "ATTENDANCE_LATE", 2 },
+  { "ATTENDANCE_PRESENT", 1 },
+  { "ATTENDANCE_STATUS_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__attendance_status__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.AttendanceStatus",
+  "AttendanceStatus",
+  "Training__V1__AttendanceStatus",
+  "training.v1",
+  5,
+  training__v1__attendance_status__enum_values_by_number,
+  5,
+  training__v1__attendance_status__enum_values_by_name,
+  1,
+  training__v1__attendance_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__problem_summary_state__enum_values_by_number[4] =
+{
+  { "PROBLEM_SUMMARY_STATE_UNSPECIFIED", "TRAINING__V1__PROBLEM_SUMMARY_STATE__PROBLEM_SUMMARY_STATE_UNSPECIFIED", 0 },
+  { "PROBLEM_SUMMARY_MISSING", "TRAINING__V1__PROBLEM_SUMMARY_STATE__PROBLEM_SUMMARY_MISSING", 1 },
+  { "PROBLEM_SUMMARY_ON_TIME", "TRAINING__V1__PROBLEM_SUMMARY_STATE__PROBLEM_SUMMARY_ON_TIME", 2 },
+  { "PROBLEM_SUMMARY_LATE", "TRAINING__V1__PROBLEM_SUMMARY_STATE__PROBLEM_SUMMARY_LATE", 3 },
+};
+static const ProtobufCIntRange training__v1__problem_summary_state__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex training__v1__problem_summary_state__enum_values_by_name[4] =
+{
+  { "PROBLEM_SUMMARY_LATE", 3 },
+  { "PROBLEM_SUMMARY_MISSING", 1 },
+  { "PROBLEM_SUMMARY_ON_TIME", 2 },
+  { "PROBLEM_SUMMARY_STATE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__problem_summary_state__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.ProblemSummaryState",
+  "ProblemSummaryState",
+  "Training__V1__ProblemSummaryState",
+  "training.v1",
+  4,
+  training__v1__problem_summary_state__enum_values_by_number,
+  4,
+  training__v1__problem_summary_state__enum_values_by_name,
+  1,
+  training__v1__problem_summary_state__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__coaching_priority__enum_values_by_number[4] =
+{
+  { "COACHING_PRIORITY_UNSPECIFIED", "TRAINING__V1__COACHING_PRIORITY__COACHING_PRIORITY_UNSPECIFIED", 0 },
+  { "COACHING_PRIORITY_LOW", "TRAINING__V1__COACHING_PRIORITY__COACHING_PRIORITY_LOW", 1 },
+  { "COACHING_PRIORITY_NORMAL", "TRAINING__V1__COACHING_PRIORITY__COACHING_PRIORITY_NORMAL", 2 },
+  { "COACHING_PRIORITY_HIGH", "TRAINING__V1__COACHING_PRIORITY__COACHING_PRIORITY_HIGH", 3 },
+};
+static const ProtobufCIntRange training__v1__coaching_priority__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex training__v1__coaching_priority__enum_values_by_name[4] =
+{
+  { "COACHING_PRIORITY_HIGH", 3 },
+  { "COACHING_PRIORITY_LOW", 1 },
+  { "COACHING_PRIORITY_NORMAL", 2 },
+  { "COACHING_PRIORITY_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__coaching_priority__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.CoachingPriority",
+  "CoachingPriority",
+  "Training__V1__CoachingPriority",
+  "training.v1",
+  4,
+  training__v1__coaching_priority__enum_values_by_number,
+  4,
+  training__v1__coaching_priority__enum_values_by_name,
+  1,
+  training__v1__coaching_priority__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__coaching_request_state__enum_values_by_number[6] =
+{
+  { "COACHING_REQUEST_STATE_UNSPECIFIED", "TRAINING__V1__COACHING_REQUEST_STATE__COACHING_REQUEST_STATE_UNSPECIFIED", 0 },
+  { "COACHING_REQUESTED", "TRAINING__V1__COACHING_REQUEST_STATE__COACHING_REQUESTED", 1 },
+  { "COACHING_PLANNED", "TRAINING__V1__COACHING_REQUEST_STATE__COACHING_PLANNED", 2 },
+  { "COACHING_DELIVERED", "TRAINING__V1__COACHING_REQUEST_STATE__COACHING_DELIVERED", 3 },
+  { "COACHING_CLOSED", "TRAINING__V1__COACHING_REQUEST_STATE__COACHING_CLOSED", 4 },
+  { "COACHING_CANCELLED", "TRAINING__V1__COACHING_REQUEST_STATE__COACHING_CANCELLED", 5 },
+};
+static const ProtobufCIntRange training__v1__coaching_request_state__value_ranges[] = {
+{0, 0},{0, 6}
+};
+static const ProtobufCEnumValueIndex training__v1__coaching_request_state__enum_values_by_name[6] =
+{
+  { "COACHING_CANCELLED", 5 },
+  { "COACHING_CLOSED", 4 },
+  { "COACHING_DELIVERED", 3 },
+  { "COACHING_PLANNED", 2 },
+  { "COACHING_REQUESTED", 1 },
+  { "COACHING_REQUEST_STATE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__coaching_request_state__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.CoachingRequestState",
+  "CoachingRequestState",
+  "Training__V1__CoachingRequestState",
+  "training.v1",
+  6,
+  training__v1__coaching_request_state__enum_values_by_number,
+  6,
+  training__v1__coaching_request_state__enum_values_by_name,
+  1,
+  training__v1__coaching_request_state__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor training__v1__training_scheduling__method_descriptors[38] =
 {
   { "PutCourses", &training__v1__put_courses_request__descriptor, &training__v1__batch_response__descriptor },
   { "PutTrainers", &training__v1__put_trainers_request__descriptor, &training__v1__batch_response__descriptor },
@@ -5644,26 +10356,60 @@ static const ProtobufCMethodDescriptor training__v1__training_scheduling__method
   { "CancelSession", &training__v1__cancel_session_request__descriptor, &training__v1__session_change_response__descriptor },
   { "MoveSession", &training__v1__move_session_request__descriptor, &training__v1__session_change_response__descriptor },
   { "WhatIf", &training__v1__what_if_request__descriptor, &training__v1__what_if_response__descriptor },
+  { "ListPendingNotices", &training__v1__list_pending_notices_request__descriptor, &training__v1__notice_list__descriptor },
+  { "AcknowledgeNotices", &training__v1__acknowledge_notices_request__descriptor, &training__v1__batch_response__descriptor },
+  { "ListNotices", &training__v1__list_notices_request__descriptor, &training__v1__notice_list__descriptor },
+  { "GetShortNoticeReport", &training__v1__get_short_notice_report_request__descriptor, &training__v1__short_notice_report__descriptor },
+  { "RecordGoals", &training__v1__record_goals_request__descriptor, &training__v1__record_goals_response__descriptor },
+  { "RecordAttendance", &training__v1__record_attendance_request__descriptor, &training__v1__record_attendance_response__descriptor },
+  { "GetMonthEndTally", &training__v1__get_month_end_tally_request__descriptor, &training__v1__month_end_tally__descriptor },
+  { "SubmitProblemSummary", &training__v1__submit_problem_summary_request__descriptor, &training__v1__problem_summary__descriptor },
+  { "ListProblemSummaries", &training__v1__list_problem_summaries_request__descriptor, &training__v1__problem_summary_list__descriptor },
+  { "PutCoachingPlan", &training__v1__put_coaching_plan_request__descriptor, &training__v1__coaching_plan__descriptor },
+  { "GetCoachingPlan", &training__v1__get_coaching_plan_request__descriptor, &training__v1__coaching_plan__descriptor },
+  { "RequestCoaching", &training__v1__request_coaching_request__descriptor, &training__v1__coaching_request__descriptor },
+  { "PlanCoaching", &training__v1__plan_coaching_request__descriptor, &training__v1__coaching_request__descriptor },
+  { "DeliverCoaching", &training__v1__deliver_coaching_request__descriptor, &training__v1__coaching_request__descriptor },
+  { "CloseCoaching", &training__v1__close_coaching_request__descriptor, &training__v1__coaching_request__descriptor },
+  { "CancelCoaching", &training__v1__cancel_coaching_request__descriptor, &training__v1__coaching_request__descriptor },
+  { "ListCoachingRequests", &training__v1__list_coaching_requests_request__descriptor, &training__v1__coaching_request_list__descriptor },
 };
 const unsigned training__v1__training_scheduling__method_indices_by_name[] = {
+  22,        /* AcknowledgeNotices */
   3,        /* ApproveCourseware */
   11,        /* BuildEnrolment */
+  36,        /* CancelCoaching */
   18,        /* CancelSession */
+  35,        /* CloseCoaching */
+  34,        /* DeliverCoaching */
   4,        /* DraftSessions */
   13,        /* GetAgentSchedule */
+  31,        /* GetCoachingPlan */
   12,        /* GetEnrolment */
+  27,        /* GetMonthEndTally */
   6,        /* GetMonthlyPlan */
   15,        /* GetSessionSchedule */
+  24,        /* GetShortNoticeReport */
   14,        /* GetTeamSchedule */
+  37,        /* ListCoachingRequests */
+  23,        /* ListNotices */
+  21,        /* ListPendingNotices */
+  29,        /* ListProblemSummaries */
   19,        /* MoveSession */
+  33,        /* PlanCoaching */
   5,        /* PublishMonthlyPlan */
+  30,        /* PutCoachingPlan */
   0,        /* PutCourses */
   10,        /* PutForecasts */
   8,        /* PutQueues */
   2,        /* PutRooms */
   9,        /* PutShifts */
   1,        /* PutTrainers */
+  26,        /* RecordAttendance */
+  25,        /* RecordGoals */
+  32,        /* RequestCoaching */
   16,        /* SignUp */
+  28,        /* SubmitProblemSummary */
   7,        /* ValidateMonthlyPlan */
   20,        /* WhatIf */
   17         /* Withdraw */
@@ -5675,7 +10421,7 @@ const ProtobufCServiceDescriptor training__v1__training_scheduling__descriptor =
   "TrainingScheduling",
   "Training__V1__TrainingScheduling",
   "training.v1",
-  21,
+  38,
   training__v1__training_scheduling__method_descriptors,
   training__v1__training_scheduling__method_indices_by_name
 };
@@ -5846,6 +10592,142 @@ void training__v1__training_scheduling__what_if(ProtobufCService *service,
 {
   assert(service->descriptor == &training__v1__training_scheduling__descriptor);
   service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__list_pending_notices(ProtobufCService *service,
+                                                             const Training__V1__ListPendingNoticesRequest *input,
+                                                             Training__V1__NoticeList_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__acknowledge_notices(ProtobufCService *service,
+                                                            const Training__V1__AcknowledgeNoticesRequest *input,
+                                                            Training__V1__BatchResponse_Closure closure,
+                                                            void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__list_notices(ProtobufCService *service,
+                                                     const Training__V1__ListNoticesRequest *input,
+                                                     Training__V1__NoticeList_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__get_short_notice_report(ProtobufCService *service,
+                                                                const Training__V1__GetShortNoticeReportRequest *input,
+                                                                Training__V1__ShortNoticeReport_Closure closure,
+                                                                void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__record_goals(ProtobufCService *service,
+                                                     const Training__V1__RecordGoalsRequest *input,
+                                                     Training__V1__RecordGoalsResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__record_attendance(ProtobufCService *service,
+                                                          const Training__V1__RecordAttendanceRequest *input,
+                                                          Training__V1__RecordAttendanceResponse_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__get_month_end_tally(ProtobufCService *service,
+                                                            const Training__V1__GetMonthEndTallyRequest *input,
+                                                            Training__V1__MonthEndTally_Closure closure,
+                                                            void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__submit_problem_summary(ProtobufCService *service,
+                                                               const Training__V1__SubmitProblemSummaryRequest *input,
+                                                               Training__V1__ProblemSummary_Closure closure,
+                                                               void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__list_problem_summaries(ProtobufCService *service,
+                                                               const Training__V1__ListProblemSummariesRequest *input,
+                                                               Training__V1__ProblemSummaryList_Closure closure,
+                                                               void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__put_coaching_plan(ProtobufCService *service,
+                                                          const Training__V1__PutCoachingPlanRequest *input,
+                                                          Training__V1__CoachingPlan_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__get_coaching_plan(ProtobufCService *service,
+                                                          const Training__V1__GetCoachingPlanRequest *input,
+                                                          Training__V1__CoachingPlan_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__request_coaching(ProtobufCService *service,
+                                                         const Training__V1__RequestCoachingRequest *input,
+                                                         Training__V1__CoachingRequest_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 32, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__plan_coaching(ProtobufCService *service,
+                                                      const Training__V1__PlanCoachingRequest *input,
+                                                      Training__V1__CoachingRequest_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 33, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__deliver_coaching(ProtobufCService *service,
+                                                         const Training__V1__DeliverCoachingRequest *input,
+                                                         Training__V1__CoachingRequest_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 34, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__close_coaching(ProtobufCService *service,
+                                                       const Training__V1__CloseCoachingRequest *input,
+                                                       Training__V1__CoachingRequest_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 35, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__cancel_coaching(ProtobufCService *service,
+                                                        const Training__V1__CancelCoachingRequest *input,
+                                                        Training__V1__CoachingRequest_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 36, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__training_scheduling__list_coaching_requests(ProtobufCService *service,
+                                                               const Training__V1__ListCoachingRequestsRequest *input,
+                                                               Training__V1__CoachingRequestList_Closure closure,
+                                                               void *closure_data)
+{
+  assert(service->descriptor == &training__v1__training_scheduling__descriptor);
+  service->invoke(service, 37, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void training__v1__training_scheduling__init (Training__V1__TrainingScheduling_Service *service,
                                               Training__V1__TrainingScheduling_ServiceDestroy destroy)

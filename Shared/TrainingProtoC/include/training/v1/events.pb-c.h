@@ -243,10 +243,26 @@ struct  Training__V1__SessionCompleted
    */
   size_t n_metric_ids;
   char **metric_ids;
+  /*
+   * The agent's team at placement.
+   */
+  char *team_id;
+  /*
+   * The goals agreed in the goal talk; empty if none were recorded.
+   */
+  char *goals;
+  /*
+   * The course bound the agent (else they volunteered).
+   */
+  protobuf_c_boolean required;
+  /*
+   * Attended, late.
+   */
+  protobuf_c_boolean late;
 };
 #define TRAINING__V1__SESSION_COMPLETED__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&training__v1__session_completed__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
 
 
 /*

@@ -63,6 +63,40 @@ typedef struct Training__V1__SessionChangeResponse Training__V1__SessionChangeRe
 typedef struct Training__V1__WhatIfRequest Training__V1__WhatIfRequest;
 typedef struct Training__V1__IntervalOutlook Training__V1__IntervalOutlook;
 typedef struct Training__V1__WhatIfResponse Training__V1__WhatIfResponse;
+typedef struct Training__V1__Notice Training__V1__Notice;
+typedef struct Training__V1__ListPendingNoticesRequest Training__V1__ListPendingNoticesRequest;
+typedef struct Training__V1__NoticeList Training__V1__NoticeList;
+typedef struct Training__V1__AcknowledgeNoticesRequest Training__V1__AcknowledgeNoticesRequest;
+typedef struct Training__V1__ListNoticesRequest Training__V1__ListNoticesRequest;
+typedef struct Training__V1__GetShortNoticeReportRequest Training__V1__GetShortNoticeReportRequest;
+typedef struct Training__V1__TeamShortNotice Training__V1__TeamShortNotice;
+typedef struct Training__V1__ShortNoticeReport Training__V1__ShortNoticeReport;
+typedef struct Training__V1__RecordGoalsRequest Training__V1__RecordGoalsRequest;
+typedef struct Training__V1__RecordGoalsResponse Training__V1__RecordGoalsResponse;
+typedef struct Training__V1__AttendanceRecord Training__V1__AttendanceRecord;
+typedef struct Training__V1__RecordAttendanceRequest Training__V1__RecordAttendanceRequest;
+typedef struct Training__V1__RecordAttendanceResponse Training__V1__RecordAttendanceResponse;
+typedef struct Training__V1__GetMonthEndTallyRequest Training__V1__GetMonthEndTallyRequest;
+typedef struct Training__V1__TallyGroup Training__V1__TallyGroup;
+typedef struct Training__V1__PenaltyProposal Training__V1__PenaltyProposal;
+typedef struct Training__V1__MonthEndTally Training__V1__MonthEndTally;
+typedef struct Training__V1__SubmitProblemSummaryRequest Training__V1__SubmitProblemSummaryRequest;
+typedef struct Training__V1__ProblemSummary Training__V1__ProblemSummary;
+typedef struct Training__V1__ListProblemSummariesRequest Training__V1__ListProblemSummariesRequest;
+typedef struct Training__V1__ProblemSummaryList Training__V1__ProblemSummaryList;
+typedef struct Training__V1__CoachingStage Training__V1__CoachingStage;
+typedef struct Training__V1__PutCoachingPlanRequest Training__V1__PutCoachingPlanRequest;
+typedef struct Training__V1__CoachingPlan Training__V1__CoachingPlan;
+typedef struct Training__V1__GetCoachingPlanRequest Training__V1__GetCoachingPlanRequest;
+typedef struct Training__V1__CoachingStep Training__V1__CoachingStep;
+typedef struct Training__V1__CoachingRequest Training__V1__CoachingRequest;
+typedef struct Training__V1__RequestCoachingRequest Training__V1__RequestCoachingRequest;
+typedef struct Training__V1__PlanCoachingRequest Training__V1__PlanCoachingRequest;
+typedef struct Training__V1__DeliverCoachingRequest Training__V1__DeliverCoachingRequest;
+typedef struct Training__V1__CloseCoachingRequest Training__V1__CloseCoachingRequest;
+typedef struct Training__V1__CancelCoachingRequest Training__V1__CancelCoachingRequest;
+typedef struct Training__V1__ListCoachingRequestsRequest Training__V1__ListCoachingRequestsRequest;
+typedef struct Training__V1__CoachingRequestList Training__V1__CoachingRequestList;
 
 
 /* --- enums --- */
@@ -307,6 +341,127 @@ typedef enum _Training__V1__SignUpOutcome {
   TRAINING__V1__SIGN_UP_OUTCOME__SIGN_UP_ALREADY_WAITING = 4
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__SIGN_UP_OUTCOME)
 } Training__V1__SignUpOutcome;
+/*
+ * What a notice is about.
+ */
+typedef enum _Training__V1__NoticeKind {
+  /*
+   * Never in a response.
+   */
+  TRAINING__V1__NOTICE_KIND__NOTICE_KIND_UNSPECIFIED = 0,
+  /*
+   * To the agent: a seat in a session (the memo): time, place, purpose, preparation, trainer,
+   * required or voluntary. Never the agent's tier: training is not a punishment (seed 004).
+   */
+  TRAINING__V1__NOTICE_KIND__NOTICE_PLACEMENT = 1,
+  /*
+   * To the agent's team leader: the agent's seat and the reason behind it (tier_reason).
+   */
+  TRAINING__V1__NOTICE_KIND__NOTICE_TEAM_LEADER_BRIEF = 2,
+  /*
+   * To the agent: the session moved (previous_start, previous_end say from when).
+   */
+  TRAINING__V1__NOTICE_KIND__NOTICE_CHANGE = 3,
+  /*
+   * To the agent: the seat is gone (reason: the session was cancelled, or the course no
+   * longer binds them, or they were placed in another session).
+   */
+  TRAINING__V1__NOTICE_KIND__NOTICE_CANCELLATION = 4,
+  /*
+   * To the team leader, goal_talk_days (default 7) before the session: talk with the agent
+   * about their goals for it, then record them (RecordGoals).
+   */
+  TRAINING__V1__NOTICE_KIND__NOTICE_GOAL_TALK_REMINDER = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__NOTICE_KIND)
+} Training__V1__NoticeKind;
+typedef enum _Training__V1__NoticeRecipientRole {
+  /*
+   * Never in a response.
+   */
+  TRAINING__V1__NOTICE_RECIPIENT_ROLE__NOTICE_RECIPIENT_ROLE_UNSPECIFIED = 0,
+  TRAINING__V1__NOTICE_RECIPIENT_ROLE__NOTICE_TO_AGENT = 1,
+  TRAINING__V1__NOTICE_RECIPIENT_ROLE__NOTICE_TO_TEAM_LEADER = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__NOTICE_RECIPIENT_ROLE)
+} Training__V1__NoticeRecipientRole;
+typedef enum _Training__V1__AttendanceStatus {
+  /*
+   * Not recorded; in a record: REJECTED.
+   */
+  TRAINING__V1__ATTENDANCE_STATUS__ATTENDANCE_STATUS_UNSPECIFIED = 0,
+  TRAINING__V1__ATTENDANCE_STATUS__ATTENDANCE_PRESENT = 1,
+  /*
+   * Attended, late.
+   */
+  TRAINING__V1__ATTENDANCE_STATUS__ATTENDANCE_LATE = 2,
+  /*
+   * Absent without excuse: a required agent is placed again in a later session.
+   */
+  TRAINING__V1__ATTENDANCE_STATUS__ATTENDANCE_ABSENT = 3,
+  /*
+   * Absent with an excuse (reason required).
+   */
+  TRAINING__V1__ATTENDANCE_STATUS__ATTENDANCE_EXCUSED = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__ATTENDANCE_STATUS)
+} Training__V1__AttendanceStatus;
+/*
+ * Where a coaching-tier agent's problem summary stands.
+ */
+typedef enum _Training__V1__ProblemSummaryState {
+  /*
+   * Never in a response.
+   */
+  TRAINING__V1__PROBLEM_SUMMARY_STATE__PROBLEM_SUMMARY_STATE_UNSPECIFIED = 0,
+  /*
+   * Not written yet (due date passed or not).
+   */
+  TRAINING__V1__PROBLEM_SUMMARY_STATE__PROBLEM_SUMMARY_MISSING = 1,
+  /*
+   * First written by the end of the due date.
+   */
+  TRAINING__V1__PROBLEM_SUMMARY_STATE__PROBLEM_SUMMARY_ON_TIME = 2,
+  /*
+   * First written after the due date.
+   */
+  TRAINING__V1__PROBLEM_SUMMARY_STATE__PROBLEM_SUMMARY_LATE = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__PROBLEM_SUMMARY_STATE)
+} Training__V1__ProblemSummaryState;
+typedef enum _Training__V1__CoachingPriority {
+  /*
+   * In a request: REJECTED (INVALID_ARGUMENT).
+   */
+  TRAINING__V1__COACHING_PRIORITY__COACHING_PRIORITY_UNSPECIFIED = 0,
+  TRAINING__V1__COACHING_PRIORITY__COACHING_PRIORITY_LOW = 1,
+  TRAINING__V1__COACHING_PRIORITY__COACHING_PRIORITY_NORMAL = 2,
+  TRAINING__V1__COACHING_PRIORITY__COACHING_PRIORITY_HIGH = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__COACHING_PRIORITY)
+} Training__V1__CoachingPriority;
+typedef enum _Training__V1__CoachingRequestState {
+  /*
+   * As a filter: any.
+   */
+  TRAINING__V1__COACHING_REQUEST_STATE__COACHING_REQUEST_STATE_UNSPECIFIED = 0,
+  /*
+   * Waiting for the trainer's plan.
+   */
+  TRAINING__V1__COACHING_REQUEST_STATE__COACHING_REQUESTED = 1,
+  /*
+   * Method and one-to-one sessions set.
+   */
+  TRAINING__V1__COACHING_REQUEST_STATE__COACHING_PLANNED = 2,
+  /*
+   * Done; CoachingDelivered emitted for the review service.
+   */
+  TRAINING__V1__COACHING_REQUEST_STATE__COACHING_DELIVERED = 3,
+  /*
+   * The review service closed it (it worked, or a new request follows).
+   */
+  TRAINING__V1__COACHING_REQUEST_STATE__COACHING_CLOSED = 4,
+  /*
+   * Cancelled with a reason.
+   */
+  TRAINING__V1__COACHING_REQUEST_STATE__COACHING_CANCELLED = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__COACHING_REQUEST_STATE)
+} Training__V1__CoachingRequestState;
 
 /* --- messages --- */
 
@@ -598,10 +753,15 @@ struct  Training__V1__PlannedSession
    * Seats offered; publication checks it is >= 1 and at most the room's capacity.
    */
   uint32_t capacity;
+  /*
+   * Optional, at most 500 characters: where to join an online session (printed on the notice
+   * memo instead of a room's directions).
+   */
+  char *link;
 };
 #define TRAINING__V1__PLANNED_SESSION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&training__v1__planned_session__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -922,10 +1082,27 @@ struct  Training__V1__Enrolment
    * When the agent got this seat (kept across re-placements).
    */
   int64_t placed_at_unix_ms;
+  /*
+   * Placed later than the notice lead time before the session (policy notice_lead_days,
+   * default 14): counted in the short-notice report to the supervisor.
+   */
+  protobuf_c_boolean short_notice;
+  /*
+   * The goals agreed in the team leader's goal talk (RecordGoals); empty until then.
+   */
+  char *goals;
+  /*
+   * Who recorded them.
+   */
+  char *goals_agreed_by;
+  /*
+   * ATTENDANCE_STATUS_UNSPECIFIED until recorded.
+   */
+  Training__V1__AttendanceStatus attendance;
 };
 #define TRAINING__V1__ENROLMENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&training__v1__enrolment__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TRAINING__V1__ATTENDANCE_REQUIREMENT__ATTENDANCE_REQUIREMENT_UNSPECIFIED, 0, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TRAINING__V1__ATTENDANCE_REQUIREMENT__ATTENDANCE_REQUIREMENT_UNSPECIFIED, 0, 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TRAINING__V1__ATTENDANCE_STATUS__ATTENDANCE_STATUS_UNSPECIFIED }
 
 
 /*
@@ -1438,6 +1615,880 @@ struct  Training__V1__WhatIfResponse
 #define TRAINING__V1__WHAT_IF_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&training__v1__what_if_response__descriptor) \
     , 0, 0,NULL }
+
+
+/*
+ * One notice for the center's messaging system, self-contained: everything a memo prints.
+ */
+struct  Training__V1__Notice
+{
+  ProtobufCMessage base;
+  /*
+   * Stable: "n-" and a number that only grows; the same notice keeps it.
+   */
+  char *notice_id;
+  Training__V1__NoticeKind kind;
+  Training__V1__NoticeRecipientRole recipient_role;
+  /*
+   * The agent, or their team leader (as the roster names them).
+   */
+  char *recipient_id;
+  /*
+   * "YYYY-MM" of the session.
+   */
+  char *month;
+  /*
+   * The participant the notice is about.
+   */
+  char *agent_id;
+  char *team_id;
+  char *session_id;
+  char *course_id;
+  char *course_title;
+  /*
+   * Why the course matters to the participant.
+   */
+  char *purpose;
+  size_t n_topics;
+  char **topics;
+  /*
+   * What to prepare.
+   */
+  char *preparation;
+  /*
+   * "YYYY-MM-DDTHH:MM", local.
+   */
+  char *start;
+  char *end;
+  /*
+   * The room's site; empty online.
+   */
+  char *site;
+  /*
+   * Empty for a session without a room.
+   */
+  char *room_id;
+  /*
+   * The room's directions.
+   */
+  char *directions;
+  /*
+   * Online sessions: where to join.
+   */
+  char *link;
+  char *trainer_name;
+  char *trainer_biography;
+  Training__V1__AttendanceRequirement requirement;
+  /*
+   * Sent later than the lead time before the session.
+   */
+  protobuf_c_boolean short_notice;
+  /*
+   * NOTICE_TEAM_LEADER_BRIEF only: why the agent is in the course, e.g. "coaching tier for
+   * 2026-12 (2026-11 closed, revision 1)". Always empty in a notice to an agent.
+   */
+  char *tier_reason;
+  /*
+   * NOTICE_CHANGE: the old time.
+   */
+  char *previous_start;
+  char *previous_end;
+  /*
+   * NOTICE_CANCELLATION: why.
+   */
+  char *reason;
+  int64_t created_at_unix_ms;
+  /*
+   * Listed by ListPendingNotices from this time on (the creation, or for a goal-talk reminder
+   * goal_talk_days before the session).
+   */
+  int64_t send_after_unix_ms;
+  /*
+   * 0 until acknowledged.
+   */
+  int64_t acknowledged_at_unix_ms;
+};
+#define TRAINING__V1__NOTICE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__notice__descriptor) \
+    , (char *)protobuf_c_empty_string, TRAINING__V1__NOTICE_KIND__NOTICE_KIND_UNSPECIFIED, TRAINING__V1__NOTICE_RECIPIENT_ROLE__NOTICE_RECIPIENT_ROLE_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TRAINING__V1__ATTENDANCE_REQUIREMENT__ATTENDANCE_REQUIREMENT_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0 }
+
+
+/*
+ * The notices due and not yet acknowledged, oldest first: the messaging system sends them
+ * and acknowledges them; a notice stays listed until acknowledged (at least once).
+ */
+struct  Training__V1__ListPendingNoticesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * 1-1,000; 0 means 100.
+   */
+  uint32_t limit;
+  /*
+   * Optional: only notices after this one (paging).
+   */
+  char *after_notice_id;
+};
+#define TRAINING__V1__LIST_PENDING_NOTICES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__list_pending_notices_request__descriptor) \
+    , 0, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__NoticeList
+{
+  ProtobufCMessage base;
+  /*
+   * By notice number.
+   */
+  size_t n_notices;
+  Training__V1__Notice **notices;
+};
+#define TRAINING__V1__NOTICE_LIST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__notice_list__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * Acknowledges notices as sent. Record results per id: ACCEPTED (acknowledged now),
+ * DUPLICATE (already acknowledged), REJECTED (no such notice, subject "notice_ids[i]").
+ */
+struct  Training__V1__AcknowledgeNoticesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * 1 to 1,000.
+   */
+  size_t n_notice_ids;
+  char **notice_ids;
+};
+#define TRAINING__V1__ACKNOWLEDGE_NOTICES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__acknowledge_notices_request__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * Every notice of a month (sent or not), for memos and audits.
+ */
+struct  Training__V1__ListNoticesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+  /*
+   * Optional filter: notices about this agent.
+   */
+  char *agent_id;
+  /*
+   * Optional filter.
+   */
+  char *session_id;
+};
+#define TRAINING__V1__LIST_NOTICES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__list_notices_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__GetShortNoticeReportRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+};
+#define TRAINING__V1__GET_SHORT_NOTICE_REPORT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__get_short_notice_report_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__TeamShortNotice
+{
+  ProtobufCMessage base;
+  char *team_id;
+  /*
+   * Seats of the team's agents.
+   */
+  uint32_t placements;
+  /*
+   * Of them, placed later than the lead time.
+   */
+  uint32_t short_notice;
+};
+#define TRAINING__V1__TEAM_SHORT_NOTICE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__team_short_notice__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0 }
+
+
+struct  Training__V1__ShortNoticeReport
+{
+  ProtobufCMessage base;
+  char *month;
+  /*
+   * The policy's lead time.
+   */
+  uint32_t lead_days;
+  /*
+   * By team.
+   */
+  size_t n_teams;
+  Training__V1__TeamShortNotice **teams;
+  /*
+   * Every short-notice seat, by start then agent.
+   */
+  size_t n_short_notice;
+  Training__V1__Enrolment **short_notice;
+};
+#define TRAINING__V1__SHORT_NOTICE_REPORT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__short_notice_report__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL }
+
+
+/*
+ * The goals an agent and their team leader agreed for a session (the review service reads them).
+ */
+struct  Training__V1__RecordGoalsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+  /*
+   * Required.
+   */
+  char *session_id;
+  /*
+   * Required; a participant of the session.
+   */
+  char *agent_id;
+  /*
+   * Required, 1-2,000 characters.
+   */
+  char *goals;
+  /*
+   * Required: the team leader, an id.
+   */
+  char *agreed_by;
+};
+#define TRAINING__V1__RECORD_GOALS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__record_goals_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__RecordGoalsResponse
+{
+  ProtobufCMessage base;
+  int64_t recorded_at_unix_ms;
+};
+#define TRAINING__V1__RECORD_GOALS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__record_goals_response__descriptor) \
+    , 0 }
+
+
+struct  Training__V1__AttendanceRecord
+{
+  ProtobufCMessage base;
+  /*
+   * A participant of the session.
+   */
+  char *agent_id;
+  Training__V1__AttendanceStatus status;
+  /*
+   * Required for ATTENDANCE_EXCUSED (1-500 characters); optional otherwise.
+   */
+  char *reason;
+};
+#define TRAINING__V1__ATTENDANCE_RECORD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__attendance_record__descriptor) \
+    , (char *)protobuf_c_empty_string, TRAINING__V1__ATTENDANCE_STATUS__ATTENDANCE_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Records (or corrects) attendance of a session that has started. When every participant
+ * has a record the session is complete: it emits one SessionCompleted per participant for
+ * the review service, its records no longer change, and each required agent absent without
+ * excuse is placed again in a later session of the course where one works.
+ */
+struct  Training__V1__RecordAttendanceRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+  /*
+   * Required; a published session, not cancelled, started.
+   */
+  char *session_id;
+  /*
+   * 1 to 1,000; one per agent.
+   */
+  size_t n_records;
+  Training__V1__AttendanceRecord **records;
+  /*
+   * Required: the trainer, an id.
+   */
+  char *recorded_by;
+};
+#define TRAINING__V1__RECORD_ATTENDANCE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__record_attendance_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__RecordAttendanceResponse
+{
+  ProtobufCMessage base;
+  /*
+   * One per record (id: the agent id).
+   */
+  Training__V1__BatchResponse *results;
+  /*
+   * Every participant has a record now.
+   */
+  protobuf_c_boolean complete;
+  /*
+   * Participants without a record.
+   */
+  uint32_t missing;
+  /*
+   * Absent required agents placed in a later session.
+   */
+  size_t n_replaced_agent_ids;
+  char **replaced_agent_ids;
+  /*
+   * Absent required agents with no later session that works.
+   */
+  size_t n_unplaced_agent_ids;
+  char **unplaced_agent_ids;
+};
+#define TRAINING__V1__RECORD_ATTENDANCE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__record_attendance_response__descriptor) \
+    , NULL, 0, 0, 0,NULL, 0,NULL }
+
+
+struct  Training__V1__GetMonthEndTallyRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+};
+#define TRAINING__V1__GET_MONTH_END_TALLY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__get_month_end_tally_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+/*
+ * Required seats of a group in completed sessions, and what became of them.
+ */
+struct  Training__V1__TallyGroup
+{
+  ProtobufCMessage base;
+  /*
+   * Team id, department, or "center".
+   */
+  char *group;
+  /*
+   * Required seats in complete sessions.
+   */
+  uint32_t required;
+  /*
+   * Present or late.
+   */
+  uint32_t attended;
+  uint32_t excused;
+  uint32_t unexcused;
+  /*
+   * Required seats in sessions not complete yet.
+   */
+  uint32_t pending;
+};
+#define TRAINING__V1__TALLY_GROUP__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__tally_group__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0 }
+
+
+/*
+ * An unexcused absence from a required session, proposed to the supervisor for the center's
+ * attendance rules (the service decides nothing).
+ */
+struct  Training__V1__PenaltyProposal
+{
+  ProtobufCMessage base;
+  char *agent_id;
+  char *team_id;
+  char *department;
+  char *session_id;
+  char *course_id;
+  char *start;
+  char *recorded_by;
+};
+#define TRAINING__V1__PENALTY_PROPOSAL__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__penalty_proposal__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__MonthEndTally
+{
+  ProtobufCMessage base;
+  char *month;
+  Training__V1__TallyGroup *center;
+  /*
+   * By team.
+   */
+  size_t n_teams;
+  Training__V1__TallyGroup **teams;
+  /*
+   * By department.
+   */
+  size_t n_departments;
+  Training__V1__TallyGroup **departments;
+  /*
+   * By agent, then start.
+   */
+  size_t n_penalties;
+  Training__V1__PenaltyProposal **penalties;
+};
+#define TRAINING__V1__MONTH_END_TALLY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__month_end_tally__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL, 0,NULL, 0,NULL, 0,NULL }
+
+
+/*
+ * The team leader's problem summary and coaching suggestion for a coaching-tier agent, due
+ * before the 5th (the date the intake's close computed). The trainer reads them when drafting.
+ */
+struct  Training__V1__SubmitProblemSummaryRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required: the month the tiers apply to (the training month).
+   */
+  char *month;
+  /*
+   * Required; a coaching-tier agent of that month's closed tiers.
+   */
+  char *agent_id;
+  /*
+   * Required: who writes it, an id.
+   */
+  char *team_leader_id;
+  /*
+   * Required, 1-4,000 characters: the agent's problems, from the calls.
+   */
+  char *summary;
+  /*
+   * Required, 1-4,000 characters: the suggested coaching.
+   */
+  char *suggestion;
+};
+#define TRAINING__V1__SUBMIT_PROBLEM_SUMMARY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__submit_problem_summary_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__ProblemSummary
+{
+  ProtobufCMessage base;
+  char *month;
+  char *agent_id;
+  char *team_id;
+  /*
+   * As the tiers name them (before a summary), else who wrote it.
+   */
+  char *team_leader_id;
+  /*
+   * "YYYY-MM-DD", from the intake's close.
+   */
+  char *due_date;
+  Training__V1__ProblemSummaryState state;
+  /*
+   * Empty while missing.
+   */
+  char *summary;
+  char *suggestion;
+  /*
+   * 0 while missing.
+   */
+  int64_t first_submitted_at_unix_ms;
+  int64_t updated_at_unix_ms;
+};
+#define TRAINING__V1__PROBLEM_SUMMARY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__problem_summary__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TRAINING__V1__PROBLEM_SUMMARY_STATE__PROBLEM_SUMMARY_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+struct  Training__V1__ListProblemSummariesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required: the training month.
+   */
+  char *month;
+  /*
+   * Optional filter.
+   */
+  char *team_id;
+};
+#define TRAINING__V1__LIST_PROBLEM_SUMMARIES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__list_problem_summaries_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__ProblemSummaryList
+{
+  ProtobufCMessage base;
+  /*
+   * Every coaching-tier agent of the month, by agent.
+   */
+  size_t n_summaries;
+  Training__V1__ProblemSummary **summaries;
+};
+#define TRAINING__V1__PROBLEM_SUMMARY_LIST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__problem_summary_list__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * One stage of a supervisor's staged coaching plan (seed 003): e.g. week 1 phrasing drills,
+ * checked on 10 calls.
+ */
+struct  Training__V1__CoachingStage
+{
+  ProtobufCMessage base;
+  /*
+   * Required, 1-200 characters.
+   */
+  char *title;
+  /*
+   * "YYYY-MM-DD", required.
+   */
+  char *start_date;
+  /*
+   * "YYYY-MM-DD", required, not before start_date.
+   */
+  char *end_date;
+  /*
+   * Required, 1-2,000 characters: what the stage checks, and how.
+   */
+  char *checks;
+};
+#define TRAINING__V1__COACHING_STAGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__coaching_stage__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Replaces the staged plan of a coaching-tier agent for the month.
+ */
+struct  Training__V1__PutCoachingPlanRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required: the training month.
+   */
+  char *month;
+  /*
+   * Required; a coaching-tier agent of the month's closed tiers.
+   */
+  char *agent_id;
+  /*
+   * Required: who sets it, an id.
+   */
+  char *supervisor_id;
+  /*
+   * 1 to 20, in order; stages must not overlap.
+   */
+  size_t n_stages;
+  Training__V1__CoachingStage **stages;
+};
+#define TRAINING__V1__PUT_COACHING_PLAN_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__put_coaching_plan_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+struct  Training__V1__CoachingPlan
+{
+  ProtobufCMessage base;
+  char *month;
+  char *agent_id;
+  char *supervisor_id;
+  size_t n_stages;
+  Training__V1__CoachingStage **stages;
+  /*
+   * 1 for the first plan, +1 per replacement.
+   */
+  uint32_t version;
+  int64_t updated_at_unix_ms;
+};
+#define TRAINING__V1__COACHING_PLAN__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__coaching_plan__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, 0, 0 }
+
+
+struct  Training__V1__GetCoachingPlanRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "YYYY-MM", required.
+   */
+  char *month;
+  /*
+   * Required.
+   */
+  char *agent_id;
+};
+#define TRAINING__V1__GET_COACHING_PLAN_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__get_coaching_plan_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * One step of a coaching request: who moved it to which state, when, and why.
+ */
+struct  Training__V1__CoachingStep
+{
+  ProtobufCMessage base;
+  Training__V1__CoachingRequestState state;
+  char *by;
+  int64_t at_unix_ms;
+  char *note;
+};
+#define TRAINING__V1__COACHING_STEP__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__coaching_step__descriptor) \
+    , TRAINING__V1__COACHING_REQUEST_STATE__COACHING_REQUEST_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * A team leader's request to a trainer for one-to-one coaching of an agent.
+ */
+struct  Training__V1__CoachingRequest
+{
+  ProtobufCMessage base;
+  /*
+   * "c-" and a number, or the review service's request id.
+   */
+  char *request_id;
+  char *agent_id;
+  /*
+   * Who asked.
+   */
+  char *team_leader_id;
+  char *problem;
+  /*
+   * The metric to move.
+   */
+  char *metric_id;
+  /*
+   * Call or evaluation ids.
+   */
+  size_t n_evidence;
+  char **evidence;
+  Training__V1__CoachingPriority priority;
+  Training__V1__CoachingRequestState state;
+  /*
+   * Arrived as the review service's CoachingRequested event.
+   */
+  protobuf_c_boolean from_review;
+  /*
+   * From the review service: earlier coachings on this metric.
+   */
+  uint32_t attempt;
+  /*
+   * Set by the plan.
+   */
+  char *trainer_id;
+  /*
+   * Set by the plan.
+   */
+  Training__V1__CourseMethod method;
+  /*
+   * The one-to-one sessions, set by the plan.
+   */
+  size_t n_sessions;
+  Training__V1__LocalTimeRange **sessions;
+  /*
+   * "YYYY-MM-DD": requested + the policy's working days (Monday-Friday).
+   */
+  char *plan_due_on;
+  /*
+   * Still REQUESTED after plan_due_on (service clock).
+   */
+  protobuf_c_boolean overdue;
+  /*
+   * Oldest first.
+   */
+  size_t n_history;
+  Training__V1__CoachingStep **history;
+};
+#define TRAINING__V1__COACHING_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__coaching_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, TRAINING__V1__COACHING_PRIORITY__COACHING_PRIORITY_UNSPECIFIED, TRAINING__V1__COACHING_REQUEST_STATE__COACHING_REQUEST_STATE_UNSPECIFIED, 0, 0, (char *)protobuf_c_empty_string, TRAINING__V1__COURSE_METHOD__COURSE_METHOD_UNSPECIFIED, 0,NULL, (char *)protobuf_c_empty_string, 0, 0,NULL }
+
+
+struct  Training__V1__RequestCoachingRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Required, an id.
+   */
+  char *agent_id;
+  /*
+   * Required, an id.
+   */
+  char *team_leader_id;
+  /*
+   * Required, 1-4,000 characters.
+   */
+  char *problem;
+  /*
+   * Required, an id.
+   */
+  char *metric_id;
+  /*
+   * 0-100 ids.
+   */
+  size_t n_evidence;
+  char **evidence;
+  /*
+   * Required.
+   */
+  Training__V1__CoachingPriority priority;
+};
+#define TRAINING__V1__REQUEST_COACHING_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__request_coaching_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, TRAINING__V1__COACHING_PRIORITY__COACHING_PRIORITY_UNSPECIFIED }
+
+
+/*
+ * The trainer's plan: the method and the one-to-one sessions. Each session must lie within the
+ * agent's shifts and keep the floor covered, as placement does (FAILED_PRECONDITION otherwise).
+ */
+struct  Training__V1__PlanCoachingRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Required.
+   */
+  char *request_id;
+  /*
+   * Required, an id.
+   */
+  char *trainer_id;
+  /*
+   * Required.
+   */
+  Training__V1__CourseMethod method;
+  /*
+   * 1 to 20 one-to-one sessions.
+   */
+  size_t n_sessions;
+  Training__V1__LocalTimeRange **sessions;
+};
+#define TRAINING__V1__PLAN_COACHING_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__plan_coaching_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TRAINING__V1__COURSE_METHOD__COURSE_METHOD_UNSPECIFIED, 0,NULL }
+
+
+struct  Training__V1__DeliverCoachingRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Required.
+   */
+  char *request_id;
+  /*
+   * Required: the coach, an id.
+   */
+  char *delivered_by;
+  /*
+   * Optional, at most 4,000 characters.
+   */
+  char *notes;
+};
+#define TRAINING__V1__DELIVER_COACHING_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__deliver_coaching_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Called by the effectiveness review when it has measured the coaching.
+ */
+struct  Training__V1__CloseCoachingRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Required.
+   */
+  char *request_id;
+  /*
+   * Required.
+   */
+  char *closed_by;
+  /*
+   * Required, 1-2,000 characters: what the review found.
+   */
+  char *outcome;
+};
+#define TRAINING__V1__CLOSE_COACHING_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__close_coaching_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__CancelCoachingRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Required.
+   */
+  char *request_id;
+  /*
+   * Required.
+   */
+  char *cancelled_by;
+  /*
+   * Required, 1-2,000 characters.
+   */
+  char *reason;
+};
+#define TRAINING__V1__CANCEL_COACHING_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__cancel_coaching_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__ListCoachingRequestsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Filter; unspecified: any.
+   */
+  Training__V1__CoachingRequestState state;
+  /*
+   * Filter.
+   */
+  char *agent_id;
+  protobuf_c_boolean overdue_only;
+};
+#define TRAINING__V1__LIST_COACHING_REQUESTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__list_coaching_requests_request__descriptor) \
+    , TRAINING__V1__COACHING_REQUEST_STATE__COACHING_REQUEST_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, 0 }
+
+
+struct  Training__V1__CoachingRequestList
+{
+  ProtobufCMessage base;
+  /*
+   * Oldest first.
+   */
+  size_t n_requests;
+  Training__V1__CoachingRequest **requests;
+};
+#define TRAINING__V1__COACHING_REQUEST_LIST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__coaching_request_list__descriptor) \
+    , 0,NULL }
 
 
 /* Training__V1__CatalogueCourse methods */
@@ -2314,6 +3365,652 @@ Training__V1__WhatIfResponse *
 void   training__v1__what_if_response__free_unpacked
                      (Training__V1__WhatIfResponse *message,
                       ProtobufCAllocator *allocator);
+/* Training__V1__Notice methods */
+void   training__v1__notice__init
+                     (Training__V1__Notice         *message);
+size_t training__v1__notice__get_packed_size
+                     (const Training__V1__Notice   *message);
+size_t training__v1__notice__pack
+                     (const Training__V1__Notice   *message,
+                      uint8_t             *out);
+size_t training__v1__notice__pack_to_buffer
+                     (const Training__V1__Notice   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__Notice *
+       training__v1__notice__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__notice__free_unpacked
+                     (Training__V1__Notice *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__ListPendingNoticesRequest methods */
+void   training__v1__list_pending_notices_request__init
+                     (Training__V1__ListPendingNoticesRequest         *message);
+size_t training__v1__list_pending_notices_request__get_packed_size
+                     (const Training__V1__ListPendingNoticesRequest   *message);
+size_t training__v1__list_pending_notices_request__pack
+                     (const Training__V1__ListPendingNoticesRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__list_pending_notices_request__pack_to_buffer
+                     (const Training__V1__ListPendingNoticesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ListPendingNoticesRequest *
+       training__v1__list_pending_notices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__list_pending_notices_request__free_unpacked
+                     (Training__V1__ListPendingNoticesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__NoticeList methods */
+void   training__v1__notice_list__init
+                     (Training__V1__NoticeList         *message);
+size_t training__v1__notice_list__get_packed_size
+                     (const Training__V1__NoticeList   *message);
+size_t training__v1__notice_list__pack
+                     (const Training__V1__NoticeList   *message,
+                      uint8_t             *out);
+size_t training__v1__notice_list__pack_to_buffer
+                     (const Training__V1__NoticeList   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__NoticeList *
+       training__v1__notice_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__notice_list__free_unpacked
+                     (Training__V1__NoticeList *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__AcknowledgeNoticesRequest methods */
+void   training__v1__acknowledge_notices_request__init
+                     (Training__V1__AcknowledgeNoticesRequest         *message);
+size_t training__v1__acknowledge_notices_request__get_packed_size
+                     (const Training__V1__AcknowledgeNoticesRequest   *message);
+size_t training__v1__acknowledge_notices_request__pack
+                     (const Training__V1__AcknowledgeNoticesRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__acknowledge_notices_request__pack_to_buffer
+                     (const Training__V1__AcknowledgeNoticesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__AcknowledgeNoticesRequest *
+       training__v1__acknowledge_notices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__acknowledge_notices_request__free_unpacked
+                     (Training__V1__AcknowledgeNoticesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__ListNoticesRequest methods */
+void   training__v1__list_notices_request__init
+                     (Training__V1__ListNoticesRequest         *message);
+size_t training__v1__list_notices_request__get_packed_size
+                     (const Training__V1__ListNoticesRequest   *message);
+size_t training__v1__list_notices_request__pack
+                     (const Training__V1__ListNoticesRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__list_notices_request__pack_to_buffer
+                     (const Training__V1__ListNoticesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ListNoticesRequest *
+       training__v1__list_notices_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__list_notices_request__free_unpacked
+                     (Training__V1__ListNoticesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__GetShortNoticeReportRequest methods */
+void   training__v1__get_short_notice_report_request__init
+                     (Training__V1__GetShortNoticeReportRequest         *message);
+size_t training__v1__get_short_notice_report_request__get_packed_size
+                     (const Training__V1__GetShortNoticeReportRequest   *message);
+size_t training__v1__get_short_notice_report_request__pack
+                     (const Training__V1__GetShortNoticeReportRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__get_short_notice_report_request__pack_to_buffer
+                     (const Training__V1__GetShortNoticeReportRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__GetShortNoticeReportRequest *
+       training__v1__get_short_notice_report_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__get_short_notice_report_request__free_unpacked
+                     (Training__V1__GetShortNoticeReportRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__TeamShortNotice methods */
+void   training__v1__team_short_notice__init
+                     (Training__V1__TeamShortNotice         *message);
+size_t training__v1__team_short_notice__get_packed_size
+                     (const Training__V1__TeamShortNotice   *message);
+size_t training__v1__team_short_notice__pack
+                     (const Training__V1__TeamShortNotice   *message,
+                      uint8_t             *out);
+size_t training__v1__team_short_notice__pack_to_buffer
+                     (const Training__V1__TeamShortNotice   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__TeamShortNotice *
+       training__v1__team_short_notice__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__team_short_notice__free_unpacked
+                     (Training__V1__TeamShortNotice *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__ShortNoticeReport methods */
+void   training__v1__short_notice_report__init
+                     (Training__V1__ShortNoticeReport         *message);
+size_t training__v1__short_notice_report__get_packed_size
+                     (const Training__V1__ShortNoticeReport   *message);
+size_t training__v1__short_notice_report__pack
+                     (const Training__V1__ShortNoticeReport   *message,
+                      uint8_t             *out);
+size_t training__v1__short_notice_report__pack_to_buffer
+                     (const Training__V1__ShortNoticeReport   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ShortNoticeReport *
+       training__v1__short_notice_report__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__short_notice_report__free_unpacked
+                     (Training__V1__ShortNoticeReport *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__RecordGoalsRequest methods */
+void   training__v1__record_goals_request__init
+                     (Training__V1__RecordGoalsRequest         *message);
+size_t training__v1__record_goals_request__get_packed_size
+                     (const Training__V1__RecordGoalsRequest   *message);
+size_t training__v1__record_goals_request__pack
+                     (const Training__V1__RecordGoalsRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__record_goals_request__pack_to_buffer
+                     (const Training__V1__RecordGoalsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__RecordGoalsRequest *
+       training__v1__record_goals_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__record_goals_request__free_unpacked
+                     (Training__V1__RecordGoalsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__RecordGoalsResponse methods */
+void   training__v1__record_goals_response__init
+                     (Training__V1__RecordGoalsResponse         *message);
+size_t training__v1__record_goals_response__get_packed_size
+                     (const Training__V1__RecordGoalsResponse   *message);
+size_t training__v1__record_goals_response__pack
+                     (const Training__V1__RecordGoalsResponse   *message,
+                      uint8_t             *out);
+size_t training__v1__record_goals_response__pack_to_buffer
+                     (const Training__V1__RecordGoalsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__RecordGoalsResponse *
+       training__v1__record_goals_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__record_goals_response__free_unpacked
+                     (Training__V1__RecordGoalsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__AttendanceRecord methods */
+void   training__v1__attendance_record__init
+                     (Training__V1__AttendanceRecord         *message);
+size_t training__v1__attendance_record__get_packed_size
+                     (const Training__V1__AttendanceRecord   *message);
+size_t training__v1__attendance_record__pack
+                     (const Training__V1__AttendanceRecord   *message,
+                      uint8_t             *out);
+size_t training__v1__attendance_record__pack_to_buffer
+                     (const Training__V1__AttendanceRecord   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__AttendanceRecord *
+       training__v1__attendance_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__attendance_record__free_unpacked
+                     (Training__V1__AttendanceRecord *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__RecordAttendanceRequest methods */
+void   training__v1__record_attendance_request__init
+                     (Training__V1__RecordAttendanceRequest         *message);
+size_t training__v1__record_attendance_request__get_packed_size
+                     (const Training__V1__RecordAttendanceRequest   *message);
+size_t training__v1__record_attendance_request__pack
+                     (const Training__V1__RecordAttendanceRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__record_attendance_request__pack_to_buffer
+                     (const Training__V1__RecordAttendanceRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__RecordAttendanceRequest *
+       training__v1__record_attendance_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__record_attendance_request__free_unpacked
+                     (Training__V1__RecordAttendanceRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__RecordAttendanceResponse methods */
+void   training__v1__record_attendance_response__init
+                     (Training__V1__RecordAttendanceResponse         *message);
+size_t training__v1__record_attendance_response__get_packed_size
+                     (const Training__V1__RecordAttendanceResponse   *message);
+size_t training__v1__record_attendance_response__pack
+                     (const Training__V1__RecordAttendanceResponse   *message,
+                      uint8_t             *out);
+size_t training__v1__record_attendance_response__pack_to_buffer
+                     (const Training__V1__RecordAttendanceResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__RecordAttendanceResponse *
+       training__v1__record_attendance_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__record_attendance_response__free_unpacked
+                     (Training__V1__RecordAttendanceResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__GetMonthEndTallyRequest methods */
+void   training__v1__get_month_end_tally_request__init
+                     (Training__V1__GetMonthEndTallyRequest         *message);
+size_t training__v1__get_month_end_tally_request__get_packed_size
+                     (const Training__V1__GetMonthEndTallyRequest   *message);
+size_t training__v1__get_month_end_tally_request__pack
+                     (const Training__V1__GetMonthEndTallyRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__get_month_end_tally_request__pack_to_buffer
+                     (const Training__V1__GetMonthEndTallyRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__GetMonthEndTallyRequest *
+       training__v1__get_month_end_tally_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__get_month_end_tally_request__free_unpacked
+                     (Training__V1__GetMonthEndTallyRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__TallyGroup methods */
+void   training__v1__tally_group__init
+                     (Training__V1__TallyGroup         *message);
+size_t training__v1__tally_group__get_packed_size
+                     (const Training__V1__TallyGroup   *message);
+size_t training__v1__tally_group__pack
+                     (const Training__V1__TallyGroup   *message,
+                      uint8_t             *out);
+size_t training__v1__tally_group__pack_to_buffer
+                     (const Training__V1__TallyGroup   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__TallyGroup *
+       training__v1__tally_group__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__tally_group__free_unpacked
+                     (Training__V1__TallyGroup *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__PenaltyProposal methods */
+void   training__v1__penalty_proposal__init
+                     (Training__V1__PenaltyProposal         *message);
+size_t training__v1__penalty_proposal__get_packed_size
+                     (const Training__V1__PenaltyProposal   *message);
+size_t training__v1__penalty_proposal__pack
+                     (const Training__V1__PenaltyProposal   *message,
+                      uint8_t             *out);
+size_t training__v1__penalty_proposal__pack_to_buffer
+                     (const Training__V1__PenaltyProposal   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__PenaltyProposal *
+       training__v1__penalty_proposal__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__penalty_proposal__free_unpacked
+                     (Training__V1__PenaltyProposal *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__MonthEndTally methods */
+void   training__v1__month_end_tally__init
+                     (Training__V1__MonthEndTally         *message);
+size_t training__v1__month_end_tally__get_packed_size
+                     (const Training__V1__MonthEndTally   *message);
+size_t training__v1__month_end_tally__pack
+                     (const Training__V1__MonthEndTally   *message,
+                      uint8_t             *out);
+size_t training__v1__month_end_tally__pack_to_buffer
+                     (const Training__V1__MonthEndTally   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__MonthEndTally *
+       training__v1__month_end_tally__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__month_end_tally__free_unpacked
+                     (Training__V1__MonthEndTally *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__SubmitProblemSummaryRequest methods */
+void   training__v1__submit_problem_summary_request__init
+                     (Training__V1__SubmitProblemSummaryRequest         *message);
+size_t training__v1__submit_problem_summary_request__get_packed_size
+                     (const Training__V1__SubmitProblemSummaryRequest   *message);
+size_t training__v1__submit_problem_summary_request__pack
+                     (const Training__V1__SubmitProblemSummaryRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__submit_problem_summary_request__pack_to_buffer
+                     (const Training__V1__SubmitProblemSummaryRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__SubmitProblemSummaryRequest *
+       training__v1__submit_problem_summary_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__submit_problem_summary_request__free_unpacked
+                     (Training__V1__SubmitProblemSummaryRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__ProblemSummary methods */
+void   training__v1__problem_summary__init
+                     (Training__V1__ProblemSummary         *message);
+size_t training__v1__problem_summary__get_packed_size
+                     (const Training__V1__ProblemSummary   *message);
+size_t training__v1__problem_summary__pack
+                     (const Training__V1__ProblemSummary   *message,
+                      uint8_t             *out);
+size_t training__v1__problem_summary__pack_to_buffer
+                     (const Training__V1__ProblemSummary   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ProblemSummary *
+       training__v1__problem_summary__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__problem_summary__free_unpacked
+                     (Training__V1__ProblemSummary *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__ListProblemSummariesRequest methods */
+void   training__v1__list_problem_summaries_request__init
+                     (Training__V1__ListProblemSummariesRequest         *message);
+size_t training__v1__list_problem_summaries_request__get_packed_size
+                     (const Training__V1__ListProblemSummariesRequest   *message);
+size_t training__v1__list_problem_summaries_request__pack
+                     (const Training__V1__ListProblemSummariesRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__list_problem_summaries_request__pack_to_buffer
+                     (const Training__V1__ListProblemSummariesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ListProblemSummariesRequest *
+       training__v1__list_problem_summaries_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__list_problem_summaries_request__free_unpacked
+                     (Training__V1__ListProblemSummariesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__ProblemSummaryList methods */
+void   training__v1__problem_summary_list__init
+                     (Training__V1__ProblemSummaryList         *message);
+size_t training__v1__problem_summary_list__get_packed_size
+                     (const Training__V1__ProblemSummaryList   *message);
+size_t training__v1__problem_summary_list__pack
+                     (const Training__V1__ProblemSummaryList   *message,
+                      uint8_t             *out);
+size_t training__v1__problem_summary_list__pack_to_buffer
+                     (const Training__V1__ProblemSummaryList   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ProblemSummaryList *
+       training__v1__problem_summary_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__problem_summary_list__free_unpacked
+                     (Training__V1__ProblemSummaryList *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__CoachingStage methods */
+void   training__v1__coaching_stage__init
+                     (Training__V1__CoachingStage         *message);
+size_t training__v1__coaching_stage__get_packed_size
+                     (const Training__V1__CoachingStage   *message);
+size_t training__v1__coaching_stage__pack
+                     (const Training__V1__CoachingStage   *message,
+                      uint8_t             *out);
+size_t training__v1__coaching_stage__pack_to_buffer
+                     (const Training__V1__CoachingStage   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__CoachingStage *
+       training__v1__coaching_stage__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__coaching_stage__free_unpacked
+                     (Training__V1__CoachingStage *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__PutCoachingPlanRequest methods */
+void   training__v1__put_coaching_plan_request__init
+                     (Training__V1__PutCoachingPlanRequest         *message);
+size_t training__v1__put_coaching_plan_request__get_packed_size
+                     (const Training__V1__PutCoachingPlanRequest   *message);
+size_t training__v1__put_coaching_plan_request__pack
+                     (const Training__V1__PutCoachingPlanRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__put_coaching_plan_request__pack_to_buffer
+                     (const Training__V1__PutCoachingPlanRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__PutCoachingPlanRequest *
+       training__v1__put_coaching_plan_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__put_coaching_plan_request__free_unpacked
+                     (Training__V1__PutCoachingPlanRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__CoachingPlan methods */
+void   training__v1__coaching_plan__init
+                     (Training__V1__CoachingPlan         *message);
+size_t training__v1__coaching_plan__get_packed_size
+                     (const Training__V1__CoachingPlan   *message);
+size_t training__v1__coaching_plan__pack
+                     (const Training__V1__CoachingPlan   *message,
+                      uint8_t             *out);
+size_t training__v1__coaching_plan__pack_to_buffer
+                     (const Training__V1__CoachingPlan   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__CoachingPlan *
+       training__v1__coaching_plan__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__coaching_plan__free_unpacked
+                     (Training__V1__CoachingPlan *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__GetCoachingPlanRequest methods */
+void   training__v1__get_coaching_plan_request__init
+                     (Training__V1__GetCoachingPlanRequest         *message);
+size_t training__v1__get_coaching_plan_request__get_packed_size
+                     (const Training__V1__GetCoachingPlanRequest   *message);
+size_t training__v1__get_coaching_plan_request__pack
+                     (const Training__V1__GetCoachingPlanRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__get_coaching_plan_request__pack_to_buffer
+                     (const Training__V1__GetCoachingPlanRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__GetCoachingPlanRequest *
+       training__v1__get_coaching_plan_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__get_coaching_plan_request__free_unpacked
+                     (Training__V1__GetCoachingPlanRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__CoachingStep methods */
+void   training__v1__coaching_step__init
+                     (Training__V1__CoachingStep         *message);
+size_t training__v1__coaching_step__get_packed_size
+                     (const Training__V1__CoachingStep   *message);
+size_t training__v1__coaching_step__pack
+                     (const Training__V1__CoachingStep   *message,
+                      uint8_t             *out);
+size_t training__v1__coaching_step__pack_to_buffer
+                     (const Training__V1__CoachingStep   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__CoachingStep *
+       training__v1__coaching_step__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__coaching_step__free_unpacked
+                     (Training__V1__CoachingStep *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__CoachingRequest methods */
+void   training__v1__coaching_request__init
+                     (Training__V1__CoachingRequest         *message);
+size_t training__v1__coaching_request__get_packed_size
+                     (const Training__V1__CoachingRequest   *message);
+size_t training__v1__coaching_request__pack
+                     (const Training__V1__CoachingRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__coaching_request__pack_to_buffer
+                     (const Training__V1__CoachingRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__CoachingRequest *
+       training__v1__coaching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__coaching_request__free_unpacked
+                     (Training__V1__CoachingRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__RequestCoachingRequest methods */
+void   training__v1__request_coaching_request__init
+                     (Training__V1__RequestCoachingRequest         *message);
+size_t training__v1__request_coaching_request__get_packed_size
+                     (const Training__V1__RequestCoachingRequest   *message);
+size_t training__v1__request_coaching_request__pack
+                     (const Training__V1__RequestCoachingRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__request_coaching_request__pack_to_buffer
+                     (const Training__V1__RequestCoachingRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__RequestCoachingRequest *
+       training__v1__request_coaching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__request_coaching_request__free_unpacked
+                     (Training__V1__RequestCoachingRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__PlanCoachingRequest methods */
+void   training__v1__plan_coaching_request__init
+                     (Training__V1__PlanCoachingRequest         *message);
+size_t training__v1__plan_coaching_request__get_packed_size
+                     (const Training__V1__PlanCoachingRequest   *message);
+size_t training__v1__plan_coaching_request__pack
+                     (const Training__V1__PlanCoachingRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__plan_coaching_request__pack_to_buffer
+                     (const Training__V1__PlanCoachingRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__PlanCoachingRequest *
+       training__v1__plan_coaching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__plan_coaching_request__free_unpacked
+                     (Training__V1__PlanCoachingRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__DeliverCoachingRequest methods */
+void   training__v1__deliver_coaching_request__init
+                     (Training__V1__DeliverCoachingRequest         *message);
+size_t training__v1__deliver_coaching_request__get_packed_size
+                     (const Training__V1__DeliverCoachingRequest   *message);
+size_t training__v1__deliver_coaching_request__pack
+                     (const Training__V1__DeliverCoachingRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__deliver_coaching_request__pack_to_buffer
+                     (const Training__V1__DeliverCoachingRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__DeliverCoachingRequest *
+       training__v1__deliver_coaching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__deliver_coaching_request__free_unpacked
+                     (Training__V1__DeliverCoachingRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__CloseCoachingRequest methods */
+void   training__v1__close_coaching_request__init
+                     (Training__V1__CloseCoachingRequest         *message);
+size_t training__v1__close_coaching_request__get_packed_size
+                     (const Training__V1__CloseCoachingRequest   *message);
+size_t training__v1__close_coaching_request__pack
+                     (const Training__V1__CloseCoachingRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__close_coaching_request__pack_to_buffer
+                     (const Training__V1__CloseCoachingRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__CloseCoachingRequest *
+       training__v1__close_coaching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__close_coaching_request__free_unpacked
+                     (Training__V1__CloseCoachingRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__CancelCoachingRequest methods */
+void   training__v1__cancel_coaching_request__init
+                     (Training__V1__CancelCoachingRequest         *message);
+size_t training__v1__cancel_coaching_request__get_packed_size
+                     (const Training__V1__CancelCoachingRequest   *message);
+size_t training__v1__cancel_coaching_request__pack
+                     (const Training__V1__CancelCoachingRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__cancel_coaching_request__pack_to_buffer
+                     (const Training__V1__CancelCoachingRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__CancelCoachingRequest *
+       training__v1__cancel_coaching_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__cancel_coaching_request__free_unpacked
+                     (Training__V1__CancelCoachingRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__ListCoachingRequestsRequest methods */
+void   training__v1__list_coaching_requests_request__init
+                     (Training__V1__ListCoachingRequestsRequest         *message);
+size_t training__v1__list_coaching_requests_request__get_packed_size
+                     (const Training__V1__ListCoachingRequestsRequest   *message);
+size_t training__v1__list_coaching_requests_request__pack
+                     (const Training__V1__ListCoachingRequestsRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__list_coaching_requests_request__pack_to_buffer
+                     (const Training__V1__ListCoachingRequestsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ListCoachingRequestsRequest *
+       training__v1__list_coaching_requests_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__list_coaching_requests_request__free_unpacked
+                     (Training__V1__ListCoachingRequestsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__CoachingRequestList methods */
+void   training__v1__coaching_request_list__init
+                     (Training__V1__CoachingRequestList         *message);
+size_t training__v1__coaching_request_list__get_packed_size
+                     (const Training__V1__CoachingRequestList   *message);
+size_t training__v1__coaching_request_list__pack
+                     (const Training__V1__CoachingRequestList   *message,
+                      uint8_t             *out);
+size_t training__v1__coaching_request_list__pack_to_buffer
+                     (const Training__V1__CoachingRequestList   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__CoachingRequestList *
+       training__v1__coaching_request_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__coaching_request_list__free_unpacked
+                     (Training__V1__CoachingRequestList *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Training__V1__CatalogueCourse_Closure)
@@ -2454,6 +4151,108 @@ typedef void (*Training__V1__IntervalOutlook_Closure)
 typedef void (*Training__V1__WhatIfResponse_Closure)
                  (const Training__V1__WhatIfResponse *message,
                   void *closure_data);
+typedef void (*Training__V1__Notice_Closure)
+                 (const Training__V1__Notice *message,
+                  void *closure_data);
+typedef void (*Training__V1__ListPendingNoticesRequest_Closure)
+                 (const Training__V1__ListPendingNoticesRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__NoticeList_Closure)
+                 (const Training__V1__NoticeList *message,
+                  void *closure_data);
+typedef void (*Training__V1__AcknowledgeNoticesRequest_Closure)
+                 (const Training__V1__AcknowledgeNoticesRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__ListNoticesRequest_Closure)
+                 (const Training__V1__ListNoticesRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__GetShortNoticeReportRequest_Closure)
+                 (const Training__V1__GetShortNoticeReportRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__TeamShortNotice_Closure)
+                 (const Training__V1__TeamShortNotice *message,
+                  void *closure_data);
+typedef void (*Training__V1__ShortNoticeReport_Closure)
+                 (const Training__V1__ShortNoticeReport *message,
+                  void *closure_data);
+typedef void (*Training__V1__RecordGoalsRequest_Closure)
+                 (const Training__V1__RecordGoalsRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__RecordGoalsResponse_Closure)
+                 (const Training__V1__RecordGoalsResponse *message,
+                  void *closure_data);
+typedef void (*Training__V1__AttendanceRecord_Closure)
+                 (const Training__V1__AttendanceRecord *message,
+                  void *closure_data);
+typedef void (*Training__V1__RecordAttendanceRequest_Closure)
+                 (const Training__V1__RecordAttendanceRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__RecordAttendanceResponse_Closure)
+                 (const Training__V1__RecordAttendanceResponse *message,
+                  void *closure_data);
+typedef void (*Training__V1__GetMonthEndTallyRequest_Closure)
+                 (const Training__V1__GetMonthEndTallyRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__TallyGroup_Closure)
+                 (const Training__V1__TallyGroup *message,
+                  void *closure_data);
+typedef void (*Training__V1__PenaltyProposal_Closure)
+                 (const Training__V1__PenaltyProposal *message,
+                  void *closure_data);
+typedef void (*Training__V1__MonthEndTally_Closure)
+                 (const Training__V1__MonthEndTally *message,
+                  void *closure_data);
+typedef void (*Training__V1__SubmitProblemSummaryRequest_Closure)
+                 (const Training__V1__SubmitProblemSummaryRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__ProblemSummary_Closure)
+                 (const Training__V1__ProblemSummary *message,
+                  void *closure_data);
+typedef void (*Training__V1__ListProblemSummariesRequest_Closure)
+                 (const Training__V1__ListProblemSummariesRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__ProblemSummaryList_Closure)
+                 (const Training__V1__ProblemSummaryList *message,
+                  void *closure_data);
+typedef void (*Training__V1__CoachingStage_Closure)
+                 (const Training__V1__CoachingStage *message,
+                  void *closure_data);
+typedef void (*Training__V1__PutCoachingPlanRequest_Closure)
+                 (const Training__V1__PutCoachingPlanRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__CoachingPlan_Closure)
+                 (const Training__V1__CoachingPlan *message,
+                  void *closure_data);
+typedef void (*Training__V1__GetCoachingPlanRequest_Closure)
+                 (const Training__V1__GetCoachingPlanRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__CoachingStep_Closure)
+                 (const Training__V1__CoachingStep *message,
+                  void *closure_data);
+typedef void (*Training__V1__CoachingRequest_Closure)
+                 (const Training__V1__CoachingRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__RequestCoachingRequest_Closure)
+                 (const Training__V1__RequestCoachingRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__PlanCoachingRequest_Closure)
+                 (const Training__V1__PlanCoachingRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__DeliverCoachingRequest_Closure)
+                 (const Training__V1__DeliverCoachingRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__CloseCoachingRequest_Closure)
+                 (const Training__V1__CloseCoachingRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__CancelCoachingRequest_Closure)
+                 (const Training__V1__CancelCoachingRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__ListCoachingRequestsRequest_Closure)
+                 (const Training__V1__ListCoachingRequestsRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__CoachingRequestList_Closure)
+                 (const Training__V1__CoachingRequestList *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -2545,6 +4344,74 @@ struct Training__V1__TrainingScheduling_Service
                   const Training__V1__WhatIfRequest *input,
                   Training__V1__WhatIfResponse_Closure closure,
                   void *closure_data);
+  void (*list_pending_notices)(Training__V1__TrainingScheduling_Service *service,
+                               const Training__V1__ListPendingNoticesRequest *input,
+                               Training__V1__NoticeList_Closure closure,
+                               void *closure_data);
+  void (*acknowledge_notices)(Training__V1__TrainingScheduling_Service *service,
+                              const Training__V1__AcknowledgeNoticesRequest *input,
+                              Training__V1__BatchResponse_Closure closure,
+                              void *closure_data);
+  void (*list_notices)(Training__V1__TrainingScheduling_Service *service,
+                       const Training__V1__ListNoticesRequest *input,
+                       Training__V1__NoticeList_Closure closure,
+                       void *closure_data);
+  void (*get_short_notice_report)(Training__V1__TrainingScheduling_Service *service,
+                                  const Training__V1__GetShortNoticeReportRequest *input,
+                                  Training__V1__ShortNoticeReport_Closure closure,
+                                  void *closure_data);
+  void (*record_goals)(Training__V1__TrainingScheduling_Service *service,
+                       const Training__V1__RecordGoalsRequest *input,
+                       Training__V1__RecordGoalsResponse_Closure closure,
+                       void *closure_data);
+  void (*record_attendance)(Training__V1__TrainingScheduling_Service *service,
+                            const Training__V1__RecordAttendanceRequest *input,
+                            Training__V1__RecordAttendanceResponse_Closure closure,
+                            void *closure_data);
+  void (*get_month_end_tally)(Training__V1__TrainingScheduling_Service *service,
+                              const Training__V1__GetMonthEndTallyRequest *input,
+                              Training__V1__MonthEndTally_Closure closure,
+                              void *closure_data);
+  void (*submit_problem_summary)(Training__V1__TrainingScheduling_Service *service,
+                                 const Training__V1__SubmitProblemSummaryRequest *input,
+                                 Training__V1__ProblemSummary_Closure closure,
+                                 void *closure_data);
+  void (*list_problem_summaries)(Training__V1__TrainingScheduling_Service *service,
+                                 const Training__V1__ListProblemSummariesRequest *input,
+                                 Training__V1__ProblemSummaryList_Closure closure,
+                                 void *closure_data);
+  void (*put_coaching_plan)(Training__V1__TrainingScheduling_Service *service,
+                            const Training__V1__PutCoachingPlanRequest *input,
+                            Training__V1__CoachingPlan_Closure closure,
+                            void *closure_data);
+  void (*get_coaching_plan)(Training__V1__TrainingScheduling_Service *service,
+                            const Training__V1__GetCoachingPlanRequest *input,
+                            Training__V1__CoachingPlan_Closure closure,
+                            void *closure_data);
+  void (*request_coaching)(Training__V1__TrainingScheduling_Service *service,
+                           const Training__V1__RequestCoachingRequest *input,
+                           Training__V1__CoachingRequest_Closure closure,
+                           void *closure_data);
+  void (*plan_coaching)(Training__V1__TrainingScheduling_Service *service,
+                        const Training__V1__PlanCoachingRequest *input,
+                        Training__V1__CoachingRequest_Closure closure,
+                        void *closure_data);
+  void (*deliver_coaching)(Training__V1__TrainingScheduling_Service *service,
+                           const Training__V1__DeliverCoachingRequest *input,
+                           Training__V1__CoachingRequest_Closure closure,
+                           void *closure_data);
+  void (*close_coaching)(Training__V1__TrainingScheduling_Service *service,
+                         const Training__V1__CloseCoachingRequest *input,
+                         Training__V1__CoachingRequest_Closure closure,
+                         void *closure_data);
+  void (*cancel_coaching)(Training__V1__TrainingScheduling_Service *service,
+                          const Training__V1__CancelCoachingRequest *input,
+                          Training__V1__CoachingRequest_Closure closure,
+                          void *closure_data);
+  void (*list_coaching_requests)(Training__V1__TrainingScheduling_Service *service,
+                                 const Training__V1__ListCoachingRequestsRequest *input,
+                                 Training__V1__CoachingRequestList_Closure closure,
+                                 void *closure_data);
 };
 typedef void (*Training__V1__TrainingScheduling_ServiceDestroy)(Training__V1__TrainingScheduling_Service *);
 void training__v1__training_scheduling__init (Training__V1__TrainingScheduling_Service *service,
@@ -2573,7 +4440,24 @@ void training__v1__training_scheduling__init (Training__V1__TrainingScheduling_S
       function_prefix__ ## withdraw,\
       function_prefix__ ## cancel_session,\
       function_prefix__ ## move_session,\
-      function_prefix__ ## what_if  }
+      function_prefix__ ## what_if,\
+      function_prefix__ ## list_pending_notices,\
+      function_prefix__ ## acknowledge_notices,\
+      function_prefix__ ## list_notices,\
+      function_prefix__ ## get_short_notice_report,\
+      function_prefix__ ## record_goals,\
+      function_prefix__ ## record_attendance,\
+      function_prefix__ ## get_month_end_tally,\
+      function_prefix__ ## submit_problem_summary,\
+      function_prefix__ ## list_problem_summaries,\
+      function_prefix__ ## put_coaching_plan,\
+      function_prefix__ ## get_coaching_plan,\
+      function_prefix__ ## request_coaching,\
+      function_prefix__ ## plan_coaching,\
+      function_prefix__ ## deliver_coaching,\
+      function_prefix__ ## close_coaching,\
+      function_prefix__ ## cancel_coaching,\
+      function_prefix__ ## list_coaching_requests  }
 void training__v1__training_scheduling__put_courses(ProtobufCService *service,
                                                     const Training__V1__PutCoursesRequest *input,
                                                     Training__V1__BatchResponse_Closure closure,
@@ -2658,6 +4542,74 @@ void training__v1__training_scheduling__what_if(ProtobufCService *service,
                                                 const Training__V1__WhatIfRequest *input,
                                                 Training__V1__WhatIfResponse_Closure closure,
                                                 void *closure_data);
+void training__v1__training_scheduling__list_pending_notices(ProtobufCService *service,
+                                                             const Training__V1__ListPendingNoticesRequest *input,
+                                                             Training__V1__NoticeList_Closure closure,
+                                                             void *closure_data);
+void training__v1__training_scheduling__acknowledge_notices(ProtobufCService *service,
+                                                            const Training__V1__AcknowledgeNoticesRequest *input,
+                                                            Training__V1__BatchResponse_Closure closure,
+                                                            void *closure_data);
+void training__v1__training_scheduling__list_notices(ProtobufCService *service,
+                                                     const Training__V1__ListNoticesRequest *input,
+                                                     Training__V1__NoticeList_Closure closure,
+                                                     void *closure_data);
+void training__v1__training_scheduling__get_short_notice_report(ProtobufCService *service,
+                                                                const Training__V1__GetShortNoticeReportRequest *input,
+                                                                Training__V1__ShortNoticeReport_Closure closure,
+                                                                void *closure_data);
+void training__v1__training_scheduling__record_goals(ProtobufCService *service,
+                                                     const Training__V1__RecordGoalsRequest *input,
+                                                     Training__V1__RecordGoalsResponse_Closure closure,
+                                                     void *closure_data);
+void training__v1__training_scheduling__record_attendance(ProtobufCService *service,
+                                                          const Training__V1__RecordAttendanceRequest *input,
+                                                          Training__V1__RecordAttendanceResponse_Closure closure,
+                                                          void *closure_data);
+void training__v1__training_scheduling__get_month_end_tally(ProtobufCService *service,
+                                                            const Training__V1__GetMonthEndTallyRequest *input,
+                                                            Training__V1__MonthEndTally_Closure closure,
+                                                            void *closure_data);
+void training__v1__training_scheduling__submit_problem_summary(ProtobufCService *service,
+                                                               const Training__V1__SubmitProblemSummaryRequest *input,
+                                                               Training__V1__ProblemSummary_Closure closure,
+                                                               void *closure_data);
+void training__v1__training_scheduling__list_problem_summaries(ProtobufCService *service,
+                                                               const Training__V1__ListProblemSummariesRequest *input,
+                                                               Training__V1__ProblemSummaryList_Closure closure,
+                                                               void *closure_data);
+void training__v1__training_scheduling__put_coaching_plan(ProtobufCService *service,
+                                                          const Training__V1__PutCoachingPlanRequest *input,
+                                                          Training__V1__CoachingPlan_Closure closure,
+                                                          void *closure_data);
+void training__v1__training_scheduling__get_coaching_plan(ProtobufCService *service,
+                                                          const Training__V1__GetCoachingPlanRequest *input,
+                                                          Training__V1__CoachingPlan_Closure closure,
+                                                          void *closure_data);
+void training__v1__training_scheduling__request_coaching(ProtobufCService *service,
+                                                         const Training__V1__RequestCoachingRequest *input,
+                                                         Training__V1__CoachingRequest_Closure closure,
+                                                         void *closure_data);
+void training__v1__training_scheduling__plan_coaching(ProtobufCService *service,
+                                                      const Training__V1__PlanCoachingRequest *input,
+                                                      Training__V1__CoachingRequest_Closure closure,
+                                                      void *closure_data);
+void training__v1__training_scheduling__deliver_coaching(ProtobufCService *service,
+                                                         const Training__V1__DeliverCoachingRequest *input,
+                                                         Training__V1__CoachingRequest_Closure closure,
+                                                         void *closure_data);
+void training__v1__training_scheduling__close_coaching(ProtobufCService *service,
+                                                       const Training__V1__CloseCoachingRequest *input,
+                                                       Training__V1__CoachingRequest_Closure closure,
+                                                       void *closure_data);
+void training__v1__training_scheduling__cancel_coaching(ProtobufCService *service,
+                                                        const Training__V1__CancelCoachingRequest *input,
+                                                        Training__V1__CoachingRequest_Closure closure,
+                                                        void *closure_data);
+void training__v1__training_scheduling__list_coaching_requests(ProtobufCService *service,
+                                                               const Training__V1__ListCoachingRequestsRequest *input,
+                                                               Training__V1__CoachingRequestList_Closure closure,
+                                                               void *closure_data);
 
 /* --- descriptors --- */
 
@@ -2669,6 +4621,12 @@ extern const ProtobufCEnumDescriptor    training__v1__enrolment_basis__descripto
 extern const ProtobufCEnumDescriptor    training__v1__attendance_requirement__descriptor;
 extern const ProtobufCEnumDescriptor    training__v1__unplaced_reason__descriptor;
 extern const ProtobufCEnumDescriptor    training__v1__sign_up_outcome__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__notice_kind__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__notice_recipient_role__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__attendance_status__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__problem_summary_state__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__coaching_priority__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__coaching_request_state__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__catalogue_course__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__put_courses_request__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__local_time_range__descriptor;
@@ -2715,6 +4673,40 @@ extern const ProtobufCMessageDescriptor training__v1__session_change_response__d
 extern const ProtobufCMessageDescriptor training__v1__what_if_request__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__interval_outlook__descriptor;
 extern const ProtobufCMessageDescriptor training__v1__what_if_response__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__notice__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__list_pending_notices_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__notice_list__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__acknowledge_notices_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__list_notices_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__get_short_notice_report_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__team_short_notice__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__short_notice_report__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__record_goals_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__record_goals_response__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__attendance_record__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__record_attendance_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__record_attendance_response__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__get_month_end_tally_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__tally_group__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__penalty_proposal__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__month_end_tally__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__submit_problem_summary_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__problem_summary__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__list_problem_summaries_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__problem_summary_list__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__coaching_stage__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__put_coaching_plan_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__coaching_plan__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__get_coaching_plan_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__coaching_step__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__coaching_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__request_coaching_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__plan_coaching_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__deliver_coaching_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__close_coaching_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__cancel_coaching_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__list_coaching_requests_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__coaching_request_list__descriptor;
 extern const ProtobufCServiceDescriptor training__v1__training_scheduling__descriptor;
 
 PROTOBUF_C__END_DECLS
