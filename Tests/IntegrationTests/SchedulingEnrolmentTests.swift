@@ -19,11 +19,15 @@ struct SchedulingEnrolmentTests {
         let qa: RPCClient
         let planner: RPCClient
 
-        static func start(clock: String = "2026-11-10T10:00:00+08:00", environment: [String: String] = [:]) async throws -> Center {
-            let directory = try TemporaryDirectory()
+        static func start(
+            clock: String = "2026-11-10T10:00:00+08:00", environment: [String: String] = [:], directory: TemporaryDirectory? = nil,
+            seed: Bool = true
+        ) async throws -> Center {
+            let directory = try directory ?? TemporaryDirectory()
             let scheduling = try ServiceProcess(
                 "training-scheduling", in: directory, socketName: "t", arguments: ["--clock-start", clock],
-                environment: ["TRAINING_SCHEDULING_INTAKE_SOCKET": directory.file("i.sock")].merging(environment) { $1 })
+                environment: ["TRAINING_SCHEDULING_INTAKE_SOCKET": directory.file("i.sock"), "TRAINING_SCHEDULING_TIME_ZONE": "Asia/Shanghai"]
+                    .merging(environment) { $1 })
             let intake = try ServiceProcess(
                 "scoring-intake", in: directory, socketName: "i",
                 arguments: ["--clock-start", clock, "--consumer", "training-scheduling=\(directory.file("t.sock"))"])
@@ -31,7 +35,7 @@ struct SchedulingEnrolmentTests {
             let qa = try await RPCClient.connect(socketPath: intake.socketPath, caller: "qa-export")
             let planner = try await RPCClient.connect(socketPath: scheduling.socketPath, caller: "training-manager")
             let center = Center(directory: directory, intake: intake, scheduling: scheduling, qa: qa, planner: planner)
-            try await center.seedIntake()
+            if seed { try await center.seedIntake() }
             try await center.waitForRoster()
             return center
         }
@@ -96,6 +100,7 @@ struct SchedulingEnrolmentTests {
                 PlannedSession(sessionId: "S-QUAL-1", courseId: "C-QUAL", trainerId: "T1", roomId: "R1", start: "2026-12-02T10:00", end: "2026-12-02T12:00", capacity: 10),
                 PlannedSession(sessionId: "S-QUAL-2", courseId: "C-QUAL", trainerId: "T1", roomId: "R1", start: "2026-12-03T10:00", end: "2026-12-03T12:00", capacity: 10),
                 PlannedSession(sessionId: "S-TEAM-1", courseId: "C-TEAM", trainerId: "T1", start: "2026-12-04T14:00", end: "2026-12-04T15:00", capacity: 1),
+                PlannedSession(sessionId: "S-NEW-2", courseId: "C-NEW", trainerId: "T1", roomId: "R1", start: "2026-12-04T09:00", end: "2026-12-04T10:00", capacity: 10),
             ]))
             _ = try await planner.call(TrainingSchedulingMethods.publishMonthlyPlan, PublishMonthlyPlanRequest(month: "2026-12"))
         }

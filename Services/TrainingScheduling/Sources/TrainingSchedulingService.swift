@@ -22,7 +22,11 @@ public enum TrainingSchedulingService: ServiceDefinition {
         Migration(
             version: 4, name: "queues, shifts, forecasts, enrolments, sign-ups, session changes",
             sql: WorkforceRepository.schema + EnrolmentRepository.schema),
+        Migration(version: 5, name: "notices, goals, attendance; the outbox of this service's events", sql: NoticeRepository.schema + EventOutbox.schema),
     ]
+
+    /// SessionCompleted and CoachingDelivered, for the effectiveness review.
+    public static var producesEvents: Bool { true }
 
     /// The intake's closed months and roster changes, kept in this service's own database;
     /// a closed month also confirms next month's enrolment (in the same transaction).
@@ -33,7 +37,7 @@ public enum TrainingSchedulingService: ServiceDefinition {
         effects[MonthClosed.protoName] = { envelope, db in
             try IntakeReplica.applyMonthClosed(envelope, db)
             let now = Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down))
-            try EnrolmentBuilder.confirm(envelope, policy: settings.placement, now: now, logger: logger, db)
+            try EnrolmentBuilder.confirm(envelope, settings: settings, now: now, logger: logger, db)
         }
         return effects
     }
@@ -44,6 +48,9 @@ public enum TrainingSchedulingService: ServiceDefinition {
         SchedulingHandlers(database: environment.database, clock: environment.clock).register(in: &router)
         WorkforceHandlers(database: environment.database, clock: environment.clock).register(in: &router)
         EnrolmentHandlers(database: environment.database, clock: environment.clock, builder: builder).register(in: &router)
+        NoticeHandlers(database: environment.database, clock: environment.clock, settings: settings).register(in: &router)
+        AttendanceHandlers(database: environment.database, clock: environment.clock, settings: settings, outbox: environment.outbox)
+            .register(in: &router)
     }
 
     /// The provisional placement on the provisional day (see `ProvisionalPlacement`).

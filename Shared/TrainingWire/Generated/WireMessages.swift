@@ -4729,6 +4729,9 @@ public enum UnplacedReason: Int32, Sendable, Hashable, CaseIterable {
     case noSeat = 4
     /// Taking the agent off the floor would break a queue's or team's coverage.
     case coverage = 5
+    /// Every session of the course has started already (new seats go only to sessions that have
+    /// not started; after an unexcused absence, only to sessions after the one missed).
+    case noLaterSession = 6
 
     /// The name the value has in the .proto file, as a client in another language sees it.
     public var protoName: String {
@@ -4739,6 +4742,7 @@ public enum UnplacedReason: Int32, Sendable, Hashable, CaseIterable {
         case .clashesWithOtherTraining: "UNPLACED_REASON_CLASHES_WITH_OTHER_TRAINING"
         case .noSeat: "UNPLACED_REASON_NO_SEAT"
         case .coverage: "UNPLACED_REASON_COVERAGE"
+        case .noLaterSession: "UNPLACED_REASON_NO_LATER_SESSION"
         }
     }
 }
@@ -6248,7 +6252,7 @@ extension UnplacedEnrolment: WireSampled {
     public static var wireSamples: [Self] {
         [
             Self(),
-            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", reason: .coverage),
+            Self(agentId: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", reason: .noLaterSession),
         ]
     }
 }

@@ -7,14 +7,17 @@ public struct DraftSession: Hashable, Sendable {
     public var room: RoomID?
     public var time: MinuteRange
     public var capacity: Int
+    /// Where to join an online session; empty otherwise.
+    public var link: String
 
-    public init(id: SessionID, course: CourseID, trainer: TrainerID, room: RoomID?, time: MinuteRange, capacity: Int) {
+    public init(id: SessionID, course: CourseID, trainer: TrainerID, room: RoomID?, time: MinuteRange, capacity: Int, link: String = "") {
         self.id = id
         self.course = course
         self.trainer = trainer
         self.room = room
         self.time = time
         self.capacity = capacity
+        self.link = link
     }
 }
 

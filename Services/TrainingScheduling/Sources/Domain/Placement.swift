@@ -162,6 +162,15 @@ public enum Placement {
         /// same course is ignored.
         public var volunteers: [Volunteer]
         public var policy: Policy
+        /// New seats only in sessions starting at or after this minute (now: nobody is sent
+        /// to a session that has begun). Kept seats are not affected. Nil: any session.
+        public var notBefore: Int?
+        /// Seats of sessions whose attendance is recorded (attended or excused): history,
+        /// kept as they are without any check, and the course counts as done.
+        public var fixed: [Seat]
+        /// Seats missed without excuse: the agent is placed again in a session of the course
+        /// that starts after the missed one ended.
+        public var missed: [Seat]
 
         public init(
             agents: [Agent], courses: [Course], sessions: [TrainingSession], shifts: [Shift], forecasts: [QueueForecast],
@@ -175,6 +184,9 @@ public enum Placement {
             self.previous = previous
             self.volunteers = volunteers
             self.policy = policy
+            self.notBefore = nil
+            self.fixed = []
+            self.missed = []
         }
     }
 
@@ -209,6 +221,8 @@ public enum Placement {
         case noSeat
         /// A session had a seat, but taking the agent off the floor would break an interval.
         case coverage
+        /// Every session of the course has started (or, after a missed one, none comes later).
+        case noLaterSession
     }
 
     public struct Unplaced: Hashable, Sendable {
@@ -376,9 +390,25 @@ public enum Placement {
                 agent: agent.id, course: session.course, session: session.id, withOwnTeamLeader: false, kept: kept, required: required))
         }
 
+        // 0. History: attended and excused seats stay as they are.
+        let fixed = Set(input.fixed)
+        for old in fixed.sorted() {
+            guard let i = coverage.agentIndex[old.agent], let s = sessionIndex[old.session],
+                  !placedCourse[i].contains(states[s].session.course) else { continue }
+            seat(i, s, kept: true)
+        }
+        // A missed seat's course must be taken again, after the missed session.
+        var after: [Enrolled: Int] = [:]
+        for missed in input.missed {
+            guard let s = sessionIndex[missed.session] else { continue }
+            let key = Enrolled(agent: missed.agent, course: states[s].session.course)
+            after[key] = max(after[key] ?? Int.min, states[s].session.range.end)
+        }
+        let missedSeats = Set(input.missed)
+
         // 1. Keep what is still valid, earliest sessions first.
         var dropped: [Dropped] = []
-        let previous = Set(input.previous).sorted { lhs, rhs in
+        let previous = Set(input.previous).subtracting(fixed).subtracting(missedSeats).sorted { lhs, rhs in
             let l = sessionIndex[lhs.session] ?? Int.max
             let r = sessionIndex[rhs.session] ?? Int.max
             return (l, lhs.agent) < (r, rhs.agent)
@@ -414,7 +444,9 @@ public enum Placement {
         //    leader if any such session works.
         var unplaced: [Unplaced] = []
         for demand in bound + voluntary where !placedCourse[demand.agent].contains(demand.course) {
-            let candidates = demand.session.map { [$0] } ?? sessionsOfCourse[demand.course] ?? []
+            let all = demand.session.map { [$0] } ?? sessionsOfCourse[demand.course] ?? []
+            let earliest = max(input.notBefore ?? Int.min, after[Enrolled(agent: agents[demand.agent].id, course: demand.course)] ?? Int.min)
+            let candidates = all.filter { states[$0].session.range.start >= earliest }
             var closest: Check?
             var withLeader: Int?
             var chosen: Int?
@@ -436,7 +468,7 @@ public enum Placement {
                 continue
             }
             let reason: Reason = switch closest {
-            case nil: .noSessionScheduled
+            case nil: all.isEmpty ? .noSessionScheduled : .noLaterSession
             case .outsideShifts?: .noSessionWithinShifts
             case .clashesWithOtherTraining?: .clashesWithOtherTraining
             case .noSeat?: .noSeat

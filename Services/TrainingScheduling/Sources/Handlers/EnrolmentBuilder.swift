@@ -24,22 +24,22 @@ struct EnrolmentBuilder: Sendable {
     /// Builds the month (the provisional job's path).
     func build(_ month: PlanningMonth) async throws -> EnrolmentRun {
         let provisional = try await provisionalIfNeeded(month, context: nil)
-        let policy = settings.placement, now = self.now
-        return try await database.write { db in try Self.place(month, provisional: provisional, policy: policy, now: now, db) }
+        let settings = self.settings, now = self.now
+        return try await database.write { db in try Self.place(month, provisional: provisional, settings: settings, now: now, db) }
     }
 
     /// Builds the month for a call: in the call's deadline, with its idempotency key.
     func build(_ month: PlanningMonth, context: CallContext) async throws -> TrainingWire.EnrolmentSummary {
         let provisional = try await provisionalIfNeeded(month, context: context)
-        let policy = settings.placement, now = self.now
+        let settings = self.settings, now = self.now
         return try await database.idempotentWrite(context, now: now) { db in
-            try Self.place(month, provisional: provisional, policy: policy, now: now, db).wire
+            try Self.place(month, provisional: provisional, settings: settings, now: now, db).wire
         }
     }
 
     /// Confirmed tiers if the month before is closed, else the provisional ones given.
     private static func place(
-        _ month: PlanningMonth, provisional: EnrolmentStandings?, policy: Placement.Policy, now: Int64, _ db: SQLiteConnection
+        _ month: PlanningMonth, provisional: EnrolmentStandings?, settings: SchedulingSettings, now: Int64, _ db: SQLiteConnection
     ) throws -> EnrolmentRun {
         let repository = EnrolmentRepository()
         guard try repository.catalogue.isPublished(month: month.description, db) else {
@@ -48,7 +48,7 @@ struct EnrolmentBuilder: Sendable {
         guard let standings = try repository.confirmedStandings(for: month, db) ?? provisional else {
             throw SchedulingCallError.unavailable("intake", "no tiers for \(month): the month before is not closed")
         }
-        return try repository.place(month: month, standings: standings, policy: policy, now: now, db).run
+        return try repository.place(month: month, standings: standings, settings: settings, now: now, db).run
     }
 
     /// Nil when the plan is published and the month before closed (the write reads the
@@ -105,7 +105,7 @@ struct EnrolmentBuilder: Sendable {
     /// The confirmation when the month before closes: the month's enrolment is placed again
     /// from the closed tiers if its plan is published, keeping every seat still valid (so
     /// only agents whose tier changed move). Runs inside the event's transaction.
-    static func confirm(_ envelope: EventEnvelope, policy: Placement.Policy, now: Int64, logger: Logger, _ db: SQLiteConnection) throws {
+    static func confirm(_ envelope: EventEnvelope, settings: SchedulingSettings, now: Int64, logger: Logger, _ db: SQLiteConnection) throws {
         let event = try MonthClosed(serializedBytes: envelope.payload)
         guard let month = PlanningMonth(event.appliesToMonth) else { return }
         let repository = EnrolmentRepository()
@@ -115,7 +115,7 @@ struct EnrolmentBuilder: Sendable {
             return  // this revision was already applied (a stale or repeated event)
         }
         do {
-            let run = try repository.place(month: month, standings: standings, policy: policy, now: now, db).run
+            let run = try repository.place(month: month, standings: standings, settings: settings, now: now, db).run
             logger.info("enrolment confirmed", metadata: [
                 "month": "\(month)", "tiers": "\(run.tiersFrom)", "standing_changes": "\(run.summary.standingChanges)",
                 "kept": "\(run.summary.kept)", "newly_placed": "\(run.summary.newlyPlaced)", "unplaced": "\(run.summary.unplaced)",

@@ -14,7 +14,7 @@ struct EnrolmentHandlers: Sendable {
     let repository = EnrolmentRepository()
 
     var now: Int64 { Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down)) }
-    var policy: Placement.Policy { builder.settings.placement }
+    var settings: SchedulingSettings { builder.settings }
 
     func register(in router: inout RPCRouter) {
         router.registerAsync(TrainingSchedulingMethods.buildEnrolment, handler: buildEnrolment)
@@ -116,7 +116,7 @@ struct EnrolmentHandlers: Sendable {
         let month = try Self.month(
             request.month, plus: FieldRules.identifier(request.sessionId, "session_id") + FieldRules.identifier(request.agentId, "agent_id"))
         let session = SessionID(request.sessionId), agentID = AgentID(request.agentId)
-        let now = self.now, policy = self.policy
+        let now = self.now, settings = self.settings
         return try await database.idempotentWrite(context, now: now) { db in
             let key = month.description
             guard try repository.run(month: key, db) != nil else {
@@ -149,7 +149,7 @@ struct EnrolmentHandlers: Sendable {
                 throw SchedulingCallError.precondition("session_id", "agent \(agentID) is already in session \(other.session) of course \(course.id)")
             }
             try repository.signUp(month: key, agent: agentID, session: session, course: course.id, now: now, db)
-            let result = try repository.place(month: month, standings: nil, policy: policy, now: now, db).result
+            let result = try repository.place(month: month, standings: nil, settings: settings, now: now, db).result
             if result.placements.contains(where: { $0.agent == agentID && $0.session == session }) {
                 return SignUpResponse(outcome: .signUpEnrolled)
             }
@@ -167,7 +167,7 @@ struct EnrolmentHandlers: Sendable {
         let month = try Self.month(
             request.month, plus: FieldRules.identifier(request.sessionId, "session_id") + FieldRules.identifier(request.agentId, "agent_id"))
         let session = SessionID(request.sessionId), agent = AgentID(request.agentId)
-        let now = self.now, policy = self.policy
+        let now = self.now, settings = self.settings
         return try await database.idempotentWrite(context, now: now) { db in
             let key = month.description
             guard try repository.hasSignUp(month: key, agent: agent, session: session, db) else {
@@ -175,7 +175,7 @@ struct EnrolmentHandlers: Sendable {
             }
             let waitingBefore = Set(try repository.waiting(month: key, session: session, db).map(\.agent))
             try repository.withdraw(month: key, agent: agent, session: session, db)
-            try repository.place(month: month, standings: nil, policy: policy, now: now, db)
+            try repository.place(month: month, standings: nil, settings: settings, now: now, db)
             let seated = Set(try repository.enrolments(month: key, session: session, db).map(\.agent))
             return WithdrawResponse(
                 wasWaiting: waitingBefore.contains(agent),
@@ -189,11 +189,12 @@ struct EnrolmentHandlers: Sendable {
         let month = try Self.month(
             request.month, plus: FieldRules.identifier(request.sessionId, "session_id") + FieldRules.text(request.reason, "reason", maximum: 500))
         let session = SessionID(request.sessionId)
-        let now = self.now, policy = self.policy
+        let now = self.now, settings = self.settings
         return try await database.idempotentWrite(context, now: now) { db in
             let found = try requireSession(month, session, db)
             guard found.cancelledAt == nil else { throw SchedulingCallError.precondition("session_id", "session \(session) is already cancelled") }
-            return try change(month, session: session, course: found.session.course, policy: policy, now: now, db) {
+            let changes = EnrolmentRepository.SessionChanges(cancelled: [session: request.reason])
+            return try change(month, session: session, course: found.session.course, settings: settings, changes: changes, now: now, db) {
                 try repository.cancel(month: month.description, session: session, reason: request.reason, now: now, db)
             }
         }
@@ -212,7 +213,7 @@ struct EnrolmentHandlers: Sendable {
         guard problems.isEmpty else { throw SchedulingCallError.invalid(problems) }
         let session = SessionID(request.sessionId)
         let time = MinuteRange(start: start.minutes - month.startMinute, end: end.minutes - month.startMinute)
-        let now = self.now, policy = self.policy
+        let now = self.now, settings = self.settings
         return try await database.idempotentWrite(context, now: now) { db in
             let key = month.description
             let found = try requireSession(month, session, db)
@@ -225,7 +226,8 @@ struct EnrolmentHandlers: Sendable {
                 sessions: sessions, catalogue: try repository.catalogue.courses(db), trainers: trainers,
                 rooms: try repository.catalogue.rooms(db), courseware: try repository.catalogue.courseware(db), timeText: month.text)
             if !violations.isEmpty { throw PlanRejected(violations: violations) }
-            return try change(month, session: session, course: found.session.course, policy: policy, now: now, db) {
+            let changes = EnrolmentRepository.SessionChanges(moved: [session: found.session.time])
+            return try change(month, session: session, course: found.session.course, settings: settings, changes: changes, now: now, db) {
                 try repository.move(month: key, session: session, to: time, db)
             }
         }
@@ -234,8 +236,8 @@ struct EnrolmentHandlers: Sendable {
     /// Applies a change to a session, places the month again, and says what happened to the
     /// session's participants.
     private func change(
-        _ month: PlanningMonth, session: SessionID, course: CourseID, policy: Placement.Policy, now: Int64, _ db: SQLiteConnection,
-        _ apply: () throws -> Void
+        _ month: PlanningMonth, session: SessionID, course: CourseID, settings: SchedulingSettings,
+        changes: EnrolmentRepository.SessionChanges, now: Int64, _ db: SQLiteConnection, _ apply: () throws -> Void
     ) throws -> SessionChangeResponse {
         let key = month.description
         let before = try repository.enrolments(month: key, session: session, db).map(\.agent)
@@ -244,7 +246,7 @@ struct EnrolmentHandlers: Sendable {
             // No enrolment yet: nobody to move.
             return SessionChangeResponse()
         }
-        let run = try repository.place(month: month, standings: nil, policy: policy, now: now, db).run
+        let run = try repository.place(month: month, standings: nil, settings: settings, now: now, changes: changes, db).run
         var response = SessionChangeResponse(summary: run.wire)
         for agent in before.sorted() {
             let seat = try repository.enrolments(month: key, agent: agent, db).first { $0.course == course }
@@ -276,7 +278,7 @@ struct EnrolmentHandlers: Sendable {
         for (i, agent) in request.agentIds.enumerated() { problems += FieldRules.identifier(agent, "agent_ids[\(i)]") }
         let month = try Self.month(request.month, plus: problems)
         let candidates = request.agentIds.map { AgentID($0) }
-        let policy = self.policy
+        let policy = settings.placement
         let given: MinuteRange? = if let start, let end {
             MinuteRange(start: start.minutes - month.startMinute, end: end.minutes - month.startMinute)
         } else { nil }

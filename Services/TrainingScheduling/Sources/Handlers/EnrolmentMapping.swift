@@ -25,7 +25,8 @@ extension StoredEnrolment {
             agentId: agent.rawValue, teamId: team.rawValue, courseId: course.rawValue, sessionId: session.rawValue,
             start: month.local(time.start), end: month.local(time.end), trainerId: trainer.rawValue, roomId: room?.rawValue ?? "",
             requirement: required ? .attendanceRequired : .attendanceVoluntary, withOwnTeamLeader: withOwnTeamLeader,
-            placedAtUnixMs: placedAt)
+            placedAtUnixMs: placedAt, shortNotice: shortNotice, goals: goals, goalsAgreedBy: goalsAgreedBy,
+            attendance: attendance.map { TrainingWire.AttendanceStatus(rawValue: Int32($0.rawValue)) ?? .unspecified } ?? .unspecified)
     }
 }
 
@@ -48,6 +49,7 @@ extension Placement.Reason {
         case .clashesWithOtherTraining: "the session overlaps the agent's other training"
         case .noSeat: "the session is full"
         case .coverage: "taking the agent off the floor then would break a queue's or team's coverage"
+        case .noLaterSession: "the session has already started"
         }
     }
 }

@@ -221,6 +221,10 @@ extension DraftSession {
         problems += FieldRules.identifier(wire.courseId, "\(path).course_id")
         problems += FieldRules.identifier(wire.trainerId, "\(path).trainer_id")
         if !wire.roomId.isEmpty { problems += FieldRules.identifier(wire.roomId, "\(path).room_id") }
+        if wire.link.count > 500 { problems.append(FieldViolation(subject: "\(path).link", description: "is longer than 500 characters")) }
+        if wire.link.unicodeScalars.contains(where: FieldRules.isControl) {
+            problems.append(FieldViolation(subject: "\(path).link", description: "must not contain control characters"))
+        }
         let start = LocalDateTime(wire.start), end = LocalDateTime(wire.end)
         if let start {
             if !month.contains(start) { problems.append(FieldViolation(subject: "\(path).start", description: "\(wire.start) is not in \(month)")) }
@@ -239,14 +243,14 @@ extension DraftSession {
             id: SessionID(wire.sessionId), course: CourseID(wire.courseId), trainer: TrainerID(wire.trainerId),
             room: wire.roomId.isEmpty ? nil : RoomID(wire.roomId),
             time: MinuteRange(start: start.minutes - month.startMinute, end: end.minutes - month.startMinute),
-            capacity: Int(clamping: wire.capacity)))
+            capacity: Int(clamping: wire.capacity), link: wire.link))
     }
 
     func wire(month: PlanningMonth) -> PlannedSession {
         PlannedSession(
             sessionId: id.rawValue, courseId: course.rawValue, trainerId: trainer.rawValue, roomId: room?.rawValue ?? "",
             start: LocalDateTime(minutes: month.startMinute + time.start).description,
-            end: LocalDateTime(minutes: month.startMinute + time.end).description, capacity: UInt32(clamping: capacity))
+            end: LocalDateTime(minutes: month.startMinute + time.end).description, capacity: UInt32(clamping: capacity), link: link)
     }
 }
 

@@ -23,6 +23,10 @@ struct StoredEnrolment: Sendable {
     var required: Bool
     var withOwnTeamLeader: Bool
     var placedAt: Int64
+    var shortNotice = false
+    var goals = ""
+    var goalsAgreedBy = ""
+    var attendance: AttendanceMark?
 }
 
 struct StoredUnplaced: Sendable {
@@ -220,7 +224,7 @@ struct EnrolmentRepository: Sendable {
 
     func publishedSessions(month: String, _ db: SQLiteConnection) throws -> [PublishedSession] {
         try db.query("""
-            SELECT session_id, course_id, trainer_id, room_id, start_minute, end_minute, capacity, cancelled_ms, cancel_reason
+            SELECT session_id, course_id, trainer_id, room_id, start_minute, end_minute, capacity, cancelled_ms, cancel_reason, link
             FROM published_sessions WHERE month = ? ORDER BY start_minute, session_id
             """, [.text(month)]
         ) { row in
@@ -228,7 +232,7 @@ struct EnrolmentRepository: Sendable {
                 session: DraftSession(
                     id: SessionID(row.text(at: 0)), course: CourseID(row.text(at: 1)), trainer: TrainerID(row.text(at: 2)),
                     room: row.isNull(at: 3) ? nil : RoomID(row.text(at: 3)), time: MinuteRange(start: row.int(at: 4), end: row.int(at: 5)),
-                    capacity: row.int(at: 6)),
+                    capacity: row.int(at: 6), link: row.text(at: 9)),
                 cancelledAt: row.isNull(at: 7) ? nil : row.int64(at: 7), cancelReason: row.text(at: 8))
         }
     }
@@ -264,13 +268,30 @@ struct EnrolmentRepository: Sendable {
 
     // MARK: Placement
 
+    /// What happened to sessions just before a placement run, for the notices.
+    struct SessionChanges: Sendable {
+        /// Moved sessions and their previous time.
+        var moved: [SessionID: MinuteRange] = [:]
+        /// Cancelled sessions and the reason.
+        var cancelled: [SessionID: String] = [:]
+    }
+
+    /// A stored seat as the run before left it.
+    private struct PreviousSeat {
+        let course: CourseID
+        let placedAt: Int64
+        let shortNotice: Bool
+    }
+
     /// Places the month again from everything stored: the published sessions that are not
-    /// cancelled, the catalogue, shifts, forecasts, the previous seats and the sign-ups in
-    /// order. `standings` replaces the month's agents (new tiers); nil keeps them.
+    /// cancelled, the catalogue, shifts, forecasts, the previous seats, attendance so far and
+    /// the sign-ups in order; then writes the seats and the notices every difference needs.
+    /// `standings` replaces the month's agents (new tiers); nil keeps them.
     /// Returns the run and the placement's result (for what-if questions).
     @discardableResult
     func place(
-        month: PlanningMonth, standings: EnrolmentStandings?, policy: Placement.Policy, now: Int64, _ db: SQLiteConnection
+        month: PlanningMonth, standings: EnrolmentStandings?, settings: SchedulingSettings, now: Int64,
+        changes: SessionChanges = SessionChanges(), _ db: SQLiteConnection
     ) throws -> (run: EnrolmentRun, result: Placement.Result) {
         let key = month.description
         let previousRun = try run(month: key, db)
@@ -279,7 +300,12 @@ struct EnrolmentRepository: Sendable {
             throw SchedulingCallError.precondition("month", "no enrolment was built for \(month); build it (BuildEnrolment) first")
         }
         let agents = standings?.agents ?? previousAgents
-        let (input, placedAt) = try placementInput(month: key, agents: agents, policy: policy, db)
+        var (input, _) = try placementInput(month: key, agents: agents, policy: settings.placement, db)
+        let nowMinute = settings.localMinutes(unixMilliseconds: now) - month.startMinute
+        input.notBefore = nowMinute
+        let history = try attendanceSeats(month: key, db)
+        input.fixed = history.fixed
+        input.missed = history.missed
         let result = try Placement.place(input)
 
         var previousStandings: [AgentID: AgentStanding] = [:]
@@ -300,18 +326,64 @@ struct EnrolmentRepository: Sendable {
                 ])
             }
         }
+
+        // The seats before, and the sessions as they are now (cancelled ones included).
+        var previous: [Placement.Seat: PreviousSeat] = [:]
+        for (seat, course, at, short) in try db.query(
+            "SELECT agent_id, session_id, course_id, placed_ms, short_notice FROM enrolments WHERE month = ?", [.text(key)], row: {
+                (Placement.Seat(agent: AgentID($0.text(at: 0)), session: SessionID($0.text(at: 1))), CourseID($0.text(at: 2)),
+                 $0.int64(at: 3), $0.int(at: 4) != 0)
+            })
+        {
+            previous[seat] = PreviousSeat(course: course, placedAt: at, shortNotice: short)
+        }
+        var sessions: [SessionID: DraftSession] = [:]
+        for published in try publishedSessions(month: key, db) { sessions[published.session.id] = published.session }
+
         try db.run("DELETE FROM enrolments WHERE month = ?", [.text(key)])
         let insertSeat = try db.statement("""
-            INSERT INTO enrolments (month, agent_id, course_id, session_id, required, with_own_team_leader, placed_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO enrolments (month, agent_id, course_id, session_id, required, with_own_team_leader, placed_ms, short_notice)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        var noticeChanges: [NoticePlan.Change] = []
+        var seatOfCourse: [Enrolled: SessionID] = [:]
+        for placed in result.placements { seatOfCourse[Enrolled(agent: placed.agent, course: placed.course)] = placed.session }
         for placed in result.placements {
-            let at = placed.kept ? placedAt[placed.seat] ?? now : now
+            let before = placed.kept ? previous[placed.seat] : nil
+            let range = sessions[placed.session]?.time ?? MinuteRange(start: 0, end: 0)
+            var short = before?.shortNotice ?? NoticePlan.isShortNotice(sessionStart: range.start, placedAt: nowMinute, policy: settings.notice)
+            if let before {
+                if let from = changes.moved[placed.session] {
+                    noticeChanges.append(.moved(agent: placed.agent, session: placed.session, from: from, to: range))
+                    short = short || NoticePlan.isShortNotice(sessionStart: range.start, placedAt: nowMinute, policy: settings.notice)
+                }
+                _ = before
+            } else if !history.fixedSet.contains(placed.seat) {
+                noticeChanges.append(.placed(agent: placed.agent, session: placed.session, range: range, required: placed.required))
+            }
             try insertSeat.run([
                 .text(key), .text(placed.agent.rawValue), .text(placed.course.rawValue), .text(placed.session.rawValue),
-                .integer(placed.required ? 1 : 0), .integer(placed.withOwnTeamLeader ? 1 : 0), .integer(at),
+                .integer(placed.required ? 1 : 0), .integer(placed.withOwnTeamLeader ? 1 : 0), .integer(before?.placedAt ?? now),
+                .integer(short ? 1 : 0),
             ])
         }
+        let kept = Set(result.placements.map(\.seat))
+        for (seat, before) in previous.sorted(by: { $0.key < $1.key })
+        where !kept.contains(seat) && !history.fixedSet.contains(seat) && !history.missedSet.contains(seat) {
+            let cause: NoticePlan.DropCause
+            if let reason = changes.cancelled[seat.session] {
+                cause = .sessionCancelled(reason: reason)
+            } else if let other = seatOfCourse[Enrolled(agent: seat.agent, course: before.course)] {
+                cause = .replacedBy(other)
+            } else if result.dropped.contains(where: { $0.seat == seat && ($0.reason == .notEnrolled || $0.reason == .unknownAgent) }) {
+                cause = .noLongerEnrolled
+            } else {
+                cause = .noLongerFits
+            }
+            noticeChanges.append(.dropped(agent: seat.agent, session: seat.session, cause: cause))
+        }
+        try writeNotices(noticeChanges, month: month, agents: agents, tiersFrom: tiersFrom, sessions: sessions, settings: settings, now: now, nowMinute: nowMinute, db)
+
         try db.run("DELETE FROM unplaced_demands WHERE month = ?", [.text(key)])
         let insertUnplaced = try db.statement("INSERT INTO unplaced_demands (month, agent_id, course_id, reason) VALUES (?, ?, ?, ?)")
         for unplaced in result.unplaced where unplaced.required {
@@ -329,6 +401,63 @@ struct EnrolmentRepository: Sendable {
                 .integer(Int64(summary.dropped)), .integer(Int64(summary.standingChanges)),
             ])
         return (run, result)
+    }
+
+    /// An agent and a course.
+    private struct Enrolled: Hashable {
+        let agent: AgentID
+        let course: CourseID
+    }
+
+    private func writeNotices(
+        _ changes: [NoticePlan.Change], month: PlanningMonth, agents: [Agent], tiersFrom: String, sessions: [SessionID: DraftSession],
+        settings: SchedulingSettings, now: Int64, nowMinute: Int, _ db: SQLiteConnection
+    ) throws {
+        guard !changes.isEmpty else { return }
+        var byID: [AgentID: Agent] = [:]
+        for agent in agents { byID[agent.id] = agent }
+        let items = NoticePlan.notices(for: changes, teamLeader: { byID[$0]?.teamLeader }, now: nowMinute, policy: settings.notice)
+        var courses: [CourseID: CatalogueCourse] = [:]
+        for course in try catalogue.courses(db) { courses[course.id] = course }
+        var trainers: [TrainerID: Trainer] = [:]
+        for trainer in try catalogue.trainers(db) { trainers[trainer.id] = trainer }
+        var rooms: [RoomID: Room] = [:]
+        for room in try catalogue.rooms(db) { rooms[room.id] = room }
+        let context = NoticeRepository.Context(
+            month: month, settings: settings, now: now,
+            tierReason: { agent in
+                switch byID[agent]?.standing {
+                case .onboarding?: "the onboarding curriculum"
+                case .inService(let tier)?: "\(Self.tierName(tier)) tier for \(month) (\(tiersFrom))"
+                case nil: ""
+                }
+            },
+            team: { byID[$0]?.team.rawValue ?? "" }, sessions: sessions, courses: courses, trainers: trainers, rooms: rooms)
+        try NoticeRepository().write(items, context, db)
+    }
+
+    static func tierName(_ tier: AgentTier) -> String {
+        switch tier {
+        case .advanced: "advanced"
+        case .standard: "standard"
+        case .coaching: "coaching"
+        case .insufficientData: "insufficient-data"
+        }
+    }
+
+    /// Seats of sessions whose attendance is complete: attended or excused ones are history;
+    /// unexcused absences are missed (the agent is placed again after them).
+    func attendanceSeats(month: String, _ db: SQLiteConnection) throws -> (fixed: [Placement.Seat], missed: [Placement.Seat], fixedSet: Set<Placement.Seat>, missedSet: Set<Placement.Seat>) {
+        var fixed: [Placement.Seat] = [], missed: [Placement.Seat] = []
+        for (seat, status) in try db.query("""
+            SELECT a.agent_id, a.session_id, a.status FROM attendance a
+            JOIN completed_sessions c ON c.month = a.month AND c.session_id = a.session_id
+            WHERE a.month = ?
+            """, [.text(month)], row: { (Placement.Seat(agent: AgentID($0.text(at: 0)), session: SessionID($0.text(at: 1))), $0.int(at: 2)) })
+        {
+            if status == AttendanceMark.absent.rawValue { missed.append(seat) } else { fixed.append(seat) }
+        }
+        return (fixed, missed, Set(fixed), Set(missed))
     }
 
     /// What placement needs for the month, from storage; also when each stored seat was given.
@@ -369,6 +498,7 @@ struct EnrolmentRepository: Sendable {
         case .clashesWithOtherTraining: 3
         case .noSeat: 4
         case .coverage: 5
+        case .noLaterSession: 6
         }
     }
 
@@ -378,6 +508,7 @@ struct EnrolmentRepository: Sendable {
         case 2: .noSessionWithinShifts
         case 3: .clashesWithOtherTraining
         case 4: .noSeat
+        case 6: .noLaterSession
         default: .coverage
         }
     }
@@ -388,10 +519,12 @@ struct EnrolmentRepository: Sendable {
     func enrolments(month: String, agent: AgentID? = nil, team: TeamID? = nil, session: SessionID? = nil, _ db: SQLiteConnection) throws -> [StoredEnrolment] {
         var sql = """
             SELECT e.agent_id, a.team_id, e.course_id, e.session_id, s.start_minute, s.end_minute, s.trainer_id, s.room_id,
-                e.required, e.with_own_team_leader, e.placed_ms
+                e.required, e.with_own_team_leader, e.placed_ms, e.short_notice, g.goals, g.agreed_by, t.status
             FROM enrolments e
             JOIN published_sessions s ON s.month = e.month AND s.session_id = e.session_id
             LEFT JOIN enrolment_agents a ON a.month = e.month AND a.agent_id = e.agent_id
+            LEFT JOIN goals g ON g.month = e.month AND g.session_id = e.session_id AND g.agent_id = e.agent_id
+            LEFT JOIN attendance t ON t.month = e.month AND t.session_id = e.session_id AND t.agent_id = e.agent_id
             WHERE e.month = ?
             """
         var values: [SQLValue] = [.text(month)]
@@ -404,7 +537,9 @@ struct EnrolmentRepository: Sendable {
                 agent: AgentID(row.text(at: 0)), team: TeamID(row.isNull(at: 1) ? "" : row.text(at: 1)), course: CourseID(row.text(at: 2)),
                 session: SessionID(row.text(at: 3)), time: MinuteRange(start: row.int(at: 4), end: row.int(at: 5)),
                 trainer: TrainerID(row.text(at: 6)), room: row.isNull(at: 7) ? nil : RoomID(row.text(at: 7)), required: row.int(at: 8) != 0,
-                withOwnTeamLeader: row.int(at: 9) != 0, placedAt: row.int64(at: 10))
+                withOwnTeamLeader: row.int(at: 9) != 0, placedAt: row.int64(at: 10), shortNotice: row.int(at: 11) != 0,
+                goals: row.isNull(at: 12) ? "" : row.text(at: 12), goalsAgreedBy: row.isNull(at: 13) ? "" : row.text(at: 13),
+                attendance: row.isNull(at: 14) ? nil : AttendanceMark(rawValue: row.int(at: 14)))
         }
     }
 

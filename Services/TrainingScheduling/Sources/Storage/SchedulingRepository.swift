@@ -292,7 +292,7 @@ struct SchedulingRepository: Sendable {
         try db.run("INSERT INTO draft_months (month, drafted_ms) VALUES (?, ?) ON CONFLICT (month) DO UPDATE SET drafted_ms = excluded.drafted_ms",
                    [.text(month), .integer(now)])
         let insert = try db.statement(
-            "INSERT INTO draft_sessions (month, position, \(Self.sessionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+            "INSERT INTO draft_sessions (month, position, \(Self.sessionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for (position, session) in sessions.enumerated() {
             try insert.run([.text(month), .integer(Int64(position))] + Self.values(session))
         }
@@ -300,23 +300,23 @@ struct SchedulingRepository: Sendable {
 
     func storePublished(month: String, plan: MonthlyPlan, now: Int64, _ db: SQLiteConnection) throws {
         try db.run("INSERT INTO published_plans (month, published_ms) VALUES (?, ?)", [.text(month), .integer(now)])
-        let insert = try db.statement("INSERT INTO published_sessions (month, \(Self.sessionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        let insert = try db.statement("INSERT INTO published_sessions (month, \(Self.sessionColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for session in plan.sessions { try insert.run([.text(month)] + Self.values(session)) }
     }
 
-    private static let sessionColumns = "session_id, course_id, trainer_id, room_id, start_minute, end_minute, capacity"
+    private static let sessionColumns = "session_id, course_id, trainer_id, room_id, start_minute, end_minute, capacity, link"
 
     private static func values(_ session: DraftSession) -> [SQLValue] {
         [.text(session.id.rawValue), .text(session.course.rawValue), .text(session.trainer.rawValue),
          session.room.map { .text($0.rawValue) } ?? .null, .integer(Int64(session.time.start)), .integer(Int64(session.time.end)),
-         .integer(Int64(session.capacity))]
+         .integer(Int64(session.capacity)), .text(session.link)]
     }
 
     private static func session(_ row: Statement) -> DraftSession {
         DraftSession(
             id: SessionID(row.text(at: 0)), course: CourseID(row.text(at: 1)), trainer: TrainerID(row.text(at: 2)),
             room: row.isNull(at: 3) ? nil : RoomID(row.text(at: 3)), time: MinuteRange(start: row.int(at: 4), end: row.int(at: 5)),
-            capacity: row.int(at: 6))
+            capacity: row.int(at: 6), link: row.text(at: 7))
     }
 
     // MARK: JSON lists

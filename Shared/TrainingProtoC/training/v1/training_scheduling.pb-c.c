@@ -10063,7 +10063,7 @@ const ProtobufCEnumDescriptor training__v1__attendance_requirement__descriptor =
   training__v1__attendance_requirement__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue training__v1__unplaced_reason__enum_values_by_number[6] =
+static const ProtobufCEnumValue training__v1__unplaced_reason__enum_values_by_number[7] =
 {
   { "UNPLACED_REASON_UNSPECIFIED", "TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_UNSPECIFIED", 0 },
   { "UNPLACED_REASON_NO_SESSION_SCHEDULED", "TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_NO_SESSION_SCHEDULED", 1 },
@@ -10071,14 +10071,16 @@ static const ProtobufCEnumValue training__v1__unplaced_reason__enum_values_by_nu
   { "UNPLACED_REASON_CLASHES_WITH_OTHER_TRAINING", "TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_CLASHES_WITH_OTHER_TRAINING", 3 },
   { "UNPLACED_REASON_NO_SEAT", "TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_NO_SEAT", 4 },
   { "UNPLACED_REASON_COVERAGE", "TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_COVERAGE", 5 },
+  { "UNPLACED_REASON_NO_LATER_SESSION", "TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_NO_LATER_SESSION", 6 },
 };
 static const ProtobufCIntRange training__v1__unplaced_reason__value_ranges[] = {
-{0, 0},{0, 6}
+{0, 0},{0, 7}
 };
-static const ProtobufCEnumValueIndex training__v1__unplaced_reason__enum_values_by_name[6] =
+static const ProtobufCEnumValueIndex training__v1__unplaced_reason__enum_values_by_name[7] =
 {
   { "UNPLACED_REASON_CLASHES_WITH_OTHER_TRAINING", 3 },
   { "UNPLACED_REASON_COVERAGE", 5 },
+  { "UNPLACED_REASON_NO_LATER_SESSION", 6 },
   { "UNPLACED_REASON_NO_SEAT", 4 },
   { "UNPLACED_REASON_NO_SESSION_SCHEDULED", 1 },
   { "UNPLACED_REASON_NO_SESSION_WITHIN_SHIFTS", 2 },
@@ -10091,9 +10093,9 @@ const ProtobufCEnumDescriptor training__v1__unplaced_reason__descriptor =
   "UnplacedReason",
   "Training__V1__UnplacedReason",
   "training.v1",
-  6,
+  7,
   training__v1__unplaced_reason__enum_values_by_number,
-  6,
+  7,
   training__v1__unplaced_reason__enum_values_by_name,
   1,
   training__v1__unplaced_reason__value_ranges,

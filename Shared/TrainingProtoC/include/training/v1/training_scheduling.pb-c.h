@@ -315,7 +315,12 @@ typedef enum _Training__V1__UnplacedReason {
   /*
    * Taking the agent off the floor would break a queue's or team's coverage.
    */
-  TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_COVERAGE = 5
+  TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_COVERAGE = 5,
+  /*
+   * Every session of the course has started already (new seats go only to sessions that have
+   * not started; after an unexcused absence, only to sessions after the one missed).
+   */
+  TRAINING__V1__UNPLACED_REASON__UNPLACED_REASON_NO_LATER_SESSION = 6
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__UNPLACED_REASON)
 } Training__V1__UnplacedReason;
 typedef enum _Training__V1__SignUpOutcome {
