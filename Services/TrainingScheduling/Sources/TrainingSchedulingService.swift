@@ -23,6 +23,7 @@ public enum TrainingSchedulingService: ServiceDefinition {
             version: 4, name: "queues, shifts, forecasts, enrolments, sign-ups, session changes",
             sql: WorkforceRepository.schema + EnrolmentRepository.schema),
         Migration(version: 5, name: "notices, goals, attendance; the outbox of this service's events", sql: NoticeRepository.schema + EventOutbox.schema),
+        Migration(version: 6, name: "coaching work", sql: CoachingRepository.schema),
     ]
 
     /// SessionCompleted and CoachingDelivered, for the effectiveness review.
@@ -39,6 +40,7 @@ public enum TrainingSchedulingService: ServiceDefinition {
             let now = Int64((clock.now().timeIntervalSince1970 * 1000).rounded(.down))
             try EnrolmentBuilder.confirm(envelope, settings: settings, now: now, logger: logger, db)
         }
+        effects[CoachingRequested.protoName] = CoachingRepository.coachingRequestedEffect(settings: settings, clock: clock)
         return effects
     }
 
@@ -51,6 +53,7 @@ public enum TrainingSchedulingService: ServiceDefinition {
         NoticeHandlers(database: environment.database, clock: environment.clock, settings: settings).register(in: &router)
         AttendanceHandlers(database: environment.database, clock: environment.clock, settings: settings, outbox: environment.outbox)
             .register(in: &router)
+        CoachingHandlers(database: environment.database, clock: environment.clock, settings: settings, outbox: environment.outbox).register(in: &router)
     }
 
     /// The provisional placement on the provisional day (see `ProvisionalPlacement`).
