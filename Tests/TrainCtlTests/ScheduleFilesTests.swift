@@ -46,7 +46,7 @@ struct ScheduleFilesTests {
         ])
         #expect(CourseCategory.cliNames == ["mandatory", "elective", "optional"])
         #expect(CourseMethod.cliNames == ["classroom", "recording_review", "simulation", "floor_shadowing", "video", "audio", "reading", "online"])
-        #expect(UnplacedReason.cliNames == ["no_session_scheduled", "no_session_within_shifts", "clashes_with_other_training", "no_seat", "coverage"])
+        #expect(UnplacedReason.cliNames == ["no_session_scheduled", "no_session_within_shifts", "clashes_with_other_training", "no_seat", "coverage", "no_later_session"])
         #expect(AttendanceRequirement.cliNames == ["required", "voluntary"])
         #expect(SignUpOutcome.cliNames == ["enrolled", "waiting", "already_enrolled", "already_waiting"])
         #expect(MonthlyPlanState.published.json == .string("published") && EnrolmentBasis.unspecified.json == .null)

@@ -7,7 +7,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Generate a realistic demo call center to import.",
-        subcommands: [DemoGenerateCommand.self])
+        subcommands: [DemoGenerateCommand.self, DemoAttendanceCommand.self])
 }
 
 /// `trainctl demo generate --seed N --out DIR`

@@ -11,12 +11,13 @@ import TrainingWire
 struct ScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule",
-        abstract: "Import the catalogue and workforce data; draft, check and publish monthly plans; place and read enrolments.",
+        abstract: "Import the catalogue and workforce data; draft, check and publish monthly plans; place and read enrolments; notices, attendance and coaching.",
         subcommands: [
             ScheduleImportCommand.self, DraftCommand.self, ValidatePlanCommand.self, PublishPlanCommand.self,
             PlanCommand.self, EnrolCommand.self, EnrolmentCommand.self, AgentScheduleCommand.self,
             TeamScheduleCommand.self, SessionScheduleCommand.self, SignUpCommand.self, WithdrawCommand.self,
-            CancelSessionCommand.self, MoveSessionCommand.self, WhatIfCommand.self,
+            CancelSessionCommand.self, MoveSessionCommand.self, WhatIfCommand.self, MemosCommand.self, NoticesCommand.self,
+            ShortNoticeCommand.self, GoalsCommand.self, AttendanceCommand.self, TallyCommand.self, CoachingCommand.self,
         ])
 }
 
