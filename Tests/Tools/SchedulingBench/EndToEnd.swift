@@ -36,6 +36,15 @@ struct EndToEndFigures: Sendable {
     /// co-delivering staff, no volunteers): what the service adds is the difference.
     var sameInputPlaceSeconds = 0.0, sameInputPlacedBound = 0, sameInputBound = 0
     var trainers = 0
+    /// The notices the first build wrote, counted with ListNotices for the month right after
+    /// it (one response, read over a connection that accepts frames above the default 16 MiB),
+    /// and the new seats they are about (the first build's newly_placed).
+    var notices = 0, noticesByKind: [String: Int] = [:], noticePlacements = 0
+    var listNoticesSeconds = 0.0, listNoticesBytes = 0
+    /// At the end: ListPendingNotices paged through (1,000 per call) until a short page, then
+    /// one AcknowledgeNotices of the first 1,000 pending ids.
+    var pendingNotices = 0, pendingCalls = 0, pendingSeconds = 0.0
+    var acknowledgeSeconds = 0.0, acknowledged = 0
 
     var rebuildMedian: Double { rebuildSamples.sorted()[rebuildSamples.count / 2] }
 
@@ -55,6 +64,10 @@ struct EndToEndFigures: Sendable {
             "e2e_month_closed_confirm_seconds": confirmSeconds, "e2e_month_closed_confirm_kept": confirmKept,
             "e2e_same_input_place_seconds": sameInputPlaceSeconds, "e2e_same_input_placed_bound": sameInputPlacedBound,
             "e2e_same_input_bound": sameInputBound, "e2e_trainers": trainers, "e2e_unplaced_by_reason": unplacedByReason,
+            "e2e_notices": notices, "e2e_notices_by_kind": noticesByKind, "e2e_notices_placements": noticePlacements,
+            "e2e_list_notices_seconds": listNoticesSeconds, "e2e_list_notices_bytes": listNoticesBytes,
+            "e2e_pending_notices": pendingNotices, "e2e_pending_calls": pendingCalls, "e2e_pending_seconds": pendingSeconds,
+            "e2e_acknowledge_seconds": acknowledgeSeconds, "e2e_acknowledged": acknowledged,
         ]
         if let signUpSeconds {
             json["e2e_sign_up_seconds"] = signUpSeconds
@@ -105,7 +118,7 @@ enum EndToEnd {
             try await service.waitUntilServing()
             let client = try await RPCClient.connect(socketPath: service.socketPath, caller: "scheduling-bench")
             do {
-                try await drive(client, plan, &figures)
+                try await drive(client, socketPath: service.socketPath, plan, &figures)
                 await client.close()
             } catch {
                 await client.close()
@@ -117,8 +130,22 @@ enum EndToEnd {
         return figures
     }
 
-    /// Loads the case, then times the events, publication, the builds and the confirmation.
-    static func drive(_ client: RPCClient, _ plan: Requests, _ figures: inout EndToEndFigures) async throws {
+    /// The intake's events, numbered in the order the bench sends them.
+    struct Intake {
+        let occurredAt: Int64
+        var sequence: UInt64 = 0
+
+        mutating func envelope(_ type: String, subject: String, payload: [UInt8]) -> EventEnvelope {
+            sequence += 1
+            return EventEnvelope(
+                eventId: "\(producer)/\(sequence)", type: type, producer: producer, subject: subject, sequence: sequence,
+                occurredAtUnixMs: occurredAt + Int64(sequence), payload: payload)
+        }
+    }
+
+    /// Loads the case, delivers the roster and the close of the month before, publishes the
+    /// plan: everything before the first BuildEnrolment. Returns the intake's numbering.
+    static func load(_ client: RPCClient, _ plan: Requests, _ figures: inout EndToEndFigures) async throws -> Intake {
         let method = TrainingSchedulingMethods.self
         let loadStart = ContinuousClock.now
         try check(try await client.call(method.putQueues, PutQueuesRequest(queues: plan.queues), options: options), "PutQueues")
@@ -146,15 +173,9 @@ enum EndToEnd {
         figures.loadSeconds = seconds(since: loadStart)
 
         // The intake's events: the roster, then the close of the month before (plan not yet published).
-        var sequence: UInt64 = 0
-        func envelope(_ type: String, subject: String, payload: [UInt8]) -> EventEnvelope {
-            sequence += 1
-            return EventEnvelope(
-                eventId: "\(producer)/\(sequence)", type: type, producer: producer, subject: subject, sequence: sequence,
-                occurredAtUnixMs: plan.occurredAt + Int64(sequence), payload: payload)
-        }
+        var intake = Intake(occurredAt: plan.occurredAt)
         let roster = plan.roster.map { entry in
-            envelope(RosterChanged.protoName, subject: entry.agentId, payload: RosterChanged(entry: entry).serializedBytes())
+            intake.envelope(RosterChanged.protoName, subject: entry.agentId, payload: RosterChanged(entry: entry).serializedBytes())
         }
         let rosterStart = ContinuousClock.now
         for chunk in roster.chunked(eventsPerDeliver) { try await deliver(client, Array(chunk)) }
@@ -162,7 +183,7 @@ enum EndToEnd {
         figures.rosterEvents = roster.count
 
         let closed = MonthClosed(month: monthBefore, appliesToMonth: month, revision: 1, policyVersion: 1, assignments: plan.tiers)
-        let closedEnvelope = envelope(MonthClosed.protoName, subject: "month:\(monthBefore)", payload: closed.serializedBytes())
+        let closedEnvelope = intake.envelope(MonthClosed.protoName, subject: "month:\(monthBefore)", payload: closed.serializedBytes())
         let closedStart = ContinuousClock.now
         try await deliver(client, [closedEnvelope])
         figures.monthClosedSeconds = seconds(since: closedStart)
@@ -172,6 +193,14 @@ enum EndToEnd {
         let published = try await client.call(method.publishMonthlyPlan, PublishMonthlyPlanRequest(month: month), options: options)
         figures.publishSeconds = seconds(since: publishStart)
         guard published.sessions == plan.sessions.count else { throw BenchFailure("published \(published.sessions) of \(plan.sessions.count) sessions") }
+        return intake
+    }
+
+    /// Loads the case, then times the events, publication, the builds and the confirmation,
+    /// the notices the first build wrote, and the messaging system's side of them.
+    static func drive(_ client: RPCClient, socketPath: String, _ plan: Requests, _ figures: inout EndToEndFigures) async throws {
+        let method = TrainingSchedulingMethods.self
+        var intake = try await load(client, plan, &figures)
 
         // The first build places everyone; each re-build keeps every seat.
         let buildStart = ContinuousClock.now
@@ -181,6 +210,15 @@ enum EndToEnd {
         figures.placedBound = Int(first.placedBound)
         figures.unplaced = Int(first.unplaced)
         figures.basis = first.basis.protoName
+        figures.noticePlacements = Int(first.newlyPlaced)
+
+        // What the first build wrote for the messaging system.
+        let listed = try await listNotices(socketPath: socketPath)
+        figures.notices = listed.notices.count
+        figures.noticesByKind = listed.byKind
+        figures.listNoticesSeconds = listed.seconds
+        figures.listNoticesBytes = listed.bytes
+
         for _ in 0..<rebuilds {
             let start = ContinuousClock.now
             let again = try await client.call(method.buildEnrolment, BuildEnrolmentRequest(month: month), options: options)
@@ -195,7 +233,7 @@ enum EndToEnd {
         // The confirmation path: a re-close (revision 2, same tiers) with the plan published
         // re-places the month inside the Deliver call's transaction.
         let reclosed = MonthClosed(month: monthBefore, appliesToMonth: month, revision: 2, policyVersion: 1, assignments: plan.tiers)
-        let reclosedEnvelope = envelope(MonthClosed.protoName, subject: "month:\(monthBefore)", payload: reclosed.serializedBytes())
+        let reclosedEnvelope = intake.envelope(MonthClosed.protoName, subject: "month:\(monthBefore)", payload: reclosed.serializedBytes())
         let confirmStart = ContinuousClock.now
         try await deliver(client, [reclosedEnvelope])
         figures.confirmSeconds = seconds(since: confirmStart)
@@ -221,6 +259,47 @@ enum EndToEnd {
                 figures.signUpSeconds = seconds(since: start)
                 figures.signUpOutcome = "FAILED_PRECONDITION"  // e.g. coverage: try the next one
             }
+        }
+
+        // The messaging system: every pending notice, 1,000 per call, then one acknowledgement
+        // of 1,000 of them.
+        var firstPage: [String] = []
+        var afterID = ""
+        let pendingStart = ContinuousClock.now
+        while true {
+            let page = try await client.call(
+                method.listPendingNotices, ListPendingNoticesRequest(limit: 1000, afterNoticeId: afterID), options: options)
+            figures.pendingCalls += 1
+            figures.pendingNotices += page.notices.count
+            if firstPage.isEmpty { firstPage = page.notices.map(\.noticeId) }
+            guard page.notices.count == 1000, let last = page.notices.last else { break }
+            afterID = last.noticeId
+        }
+        figures.pendingSeconds = seconds(since: pendingStart)
+        guard firstPage.count == 1000 else { throw BenchFailure("only \(firstPage.count) pending notices to acknowledge") }
+        let acknowledgeStart = ContinuousClock.now
+        let acknowledged = try await client.call(method.acknowledgeNotices, AcknowledgeNoticesRequest(noticeIds: firstPage), options: options)
+        figures.acknowledgeSeconds = seconds(since: acknowledgeStart)
+        figures.acknowledged = Int(acknowledged.accepted)
+        guard acknowledged.accepted == 1000 else { throw BenchFailure("AcknowledgeNotices accepted \(acknowledged.accepted) of 1000") }
+    }
+
+    /// Every notice of the month in one ListNotices response, over a connection of its own
+    /// that accepts frames up to 256 MiB: for a month of tens of thousands of seats the answer
+    /// nears the default 16 MiB. Times the call alone (not the connect).
+    static func listNotices(socketPath: String) async throws -> (notices: [Notice], byKind: [String: Int], seconds: Double, bytes: Int) {
+        let reader = try await RPCClient.connect(socketPath: socketPath, caller: "scheduling-bench", maximumFrameBytes: 256 << 20)
+        do {
+            let start = ContinuousClock.now
+            let list = try await reader.call(TrainingSchedulingMethods.listNotices, ListNoticesRequest(month: month), options: options)
+            let elapsed = seconds(since: start)
+            await reader.close()
+            var byKind: [String: Int] = [:]
+            for notice in list.notices { byKind[notice.kind.protoName, default: 0] += 1 }
+            return (list.notices, byKind, elapsed, list.serializedBytes().count)
+        } catch {
+            await reader.close()
+            throw error
         }
     }
 
@@ -286,7 +365,9 @@ struct Requests {
         case resizedToOneQueue
     }
 
-    init(_ input: Placement.Input, forecasts mode: Forecasts) {
+    /// `teamLeaders: false` sends every roster entry and tier without a team leader: each new
+    /// seat then gets its memo only (no brief, no goal-talk reminder), for the notice case.
+    init(_ input: Placement.Input, forecasts mode: Forecasts, teamLeaders: Bool = true) {
         serviceInput = input
         occurredAt = Int64((ISO8601DateFormatter().date(from: EndToEnd.clockStart)?.timeIntervalSince1970 ?? 0) * 1000)
 
@@ -359,7 +440,7 @@ struct Requests {
         // The intake's view: a roster entry per agent (its first queue: the roster names one)
         // and a tier for each agent in service.
         for agent in input.agents {
-            let leader = agent.teamLeader?.rawValue ?? ""
+            let leader = teamLeaders ? agent.teamLeader?.rawValue ?? "" : ""
             roster.append(RosterEntry(
                 agentId: agent.id.rawValue, name: "Agent \(agent.id.rawValue)", teamId: agent.team.rawValue, teamLeaderId: leader,
                 department: EndToEnd.department, site: EndToEnd.site, queue: agent.queues.first?.rawValue ?? "",
@@ -391,6 +472,7 @@ struct Requests {
         serviceInput.agents = input.agents.map { agent in
             var seen = agent
             seen.queues = Array(agent.queues.prefix(1))
+            if !teamLeaders { seen.teamLeader = nil }
             seen.department = EndToEnd.department
             seen.site = EndToEnd.site
             return seen

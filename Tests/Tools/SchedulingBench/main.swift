@@ -1,7 +1,7 @@
 import Foundation
 import TrainingScheduling
 
-// scheduling-bench [AGENTS] [SESSIONS] [--end-to-end] [--skip-domain] [--keep]
+// scheduling-bench [AGENTS] [SESSIONS] [--end-to-end] [--notice-case] [--skip-domain] [--keep]
 //
 // Domain mode (always, unless --skip-domain): times the enrolment placement
 // (Placement.place) for a month of 30-minute intervals with forecasts and shifts
@@ -14,14 +14,19 @@ import TrainingScheduling
 // The service's roster names one queue per agent, where the generator gives 30 % of agents
 // two; so it runs twice: forecasts as generated (keys e2e_*), and forecasts re-sized to the
 // one-queue floor (keys e2e_resized_*), which keeps the floor's slack and thus the work.
-// --keep leaves the temporary directory (socket, database, service log) in place.
+// Each end-to-end run also counts the notices the first build wrote (ListNotices), pages
+// through the pending notices (ListPendingNotices, 1,000 per call) and acknowledges 1,000.
+// --end-to-end or --notice-case: the notice case (keys notice_case_*), each agent bound by
+// one course so that the first build makes about 10,000 placements and writes their notices,
+// timed on fresh copies of the loaded database, with and without team leaders. See NoticeCase.swift.
+// --keep leaves the temporary directories (socket, database, service log) in place.
 //
 // Prints one JSON line; driven by scripts/bench-scheduling.
 
 let arguments = CommandLine.arguments.dropFirst()
 let flags = Set(arguments.filter { $0.hasPrefix("--") })
 let numbers = arguments.filter { !$0.hasPrefix("--") }.compactMap { Int($0) }
-let known: Set<String> = ["--end-to-end", "--skip-domain", "--keep"]
+let known: Set<String> = ["--end-to-end", "--notice-case", "--skip-domain", "--keep"]
 if let unknown = flags.subtracting(known).first {
     FileHandle.standardError.write(Data("scheduling-bench: unknown option \(unknown)\n".utf8))
     exit(64)
@@ -62,6 +67,16 @@ if flags.contains("--end-to-end") {
         line.merge(resized.json(prefix: "e2e_resized_")) { $1 }
     } catch {
         FileHandle.standardError.write(Data("scheduling-bench: end-to-end run failed: \(error)\n".utf8))
+        exit(1)
+    }
+}
+
+if flags.contains("--end-to-end") || flags.contains("--notice-case") {
+    do {
+        let notices = try await EndToEnd.runNoticeCase(input, keep: flags.contains("--keep"))
+        line.merge(notices.json) { $1 }
+    } catch {
+        FileHandle.standardError.write(Data("scheduling-bench: notice case failed: \(error)\n".utf8))
         exit(1)
     }
 }
