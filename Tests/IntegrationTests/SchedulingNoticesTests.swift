@@ -57,8 +57,24 @@ struct SchedulingNoticesTests {
         #expect(acknowledged.results.map(\.outcome) == [.accepted, .accepted, .accepted, .accepted, .accepted, .duplicate, .rejected, .rejected])
         let after = try await planner.call(TrainingSchedulingMethods.listPendingNotices, ListPendingNoticesRequest()).notices
         #expect(after.count == 9 && Set(after.map(\.noticeId)).isDisjoint(with: ids))
-        let paged = try await planner.call(TrainingSchedulingMethods.listPendingNotices, ListPendingNoticesRequest(limit: 2, afterNoticeId: after[0].noticeId)).notices
-        #expect(paged.map(\.noticeId) == Array(after[1...2].map(\.noticeId)))
+        let pendingPage = try await planner.call(TrainingSchedulingMethods.listPendingNotices, ListPendingNoticesRequest(limit: 2, afterNoticeId: after[0].noticeId)).notices
+        #expect(pendingPage.map(\.noticeId) == Array(after[1...2].map(\.noticeId)))
+
+        // The month's notices page by page: the same notices as one big page, in order.
+        let whole = try await planner.call(TrainingSchedulingMethods.listNotices, ListNoticesRequest(month: "2026-12", limit: 10_000))
+        #expect(whole.notices.count == 21 && whole.nextAfterNoticeId.isEmpty)
+        var paged: [String] = [], next = ""
+        repeat {
+            let page = try await planner.call(TrainingSchedulingMethods.listNotices, ListNoticesRequest(month: "2026-12", limit: 5, afterNoticeId: next))
+            #expect(page.notices.count <= 5)
+            paged += page.notices.map(\.noticeId)
+            next = page.nextAfterNoticeId
+        } while !next.isEmpty
+        #expect(paged == whole.notices.map(\.noticeId))
+        let badPage = try await Self.expectStatus(.invalidArgument) {
+            try await planner.call(TrainingSchedulingMethods.listNotices, ListNoticesRequest(month: "2026-12", limit: 10_001, afterNoticeId: "7"))
+        }
+        #expect(badPage?.violations.map(\.subject) == ["limit", "after_notice_id"])
 
         // A moved session sends the change, with the old time; a cancelled one the reason.
         _ = try await planner.call(TrainingSchedulingMethods.moveSession, MoveSessionRequest(month: "2026-12", sessionId: "S-QUAL-2", start: "2026-12-03T14:00", end: "2026-12-03T16:00"))

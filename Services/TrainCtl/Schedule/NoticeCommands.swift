@@ -48,8 +48,20 @@ struct MemosCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let request = ListNoticesRequest(month: month, agentId: agent ?? "", sessionId: session ?? "")
-        let list = try await withService(endpoint) { try await $0.call(TrainingSchedulingMethods.listNotices, request) }
+        let (month, agent, session) = (self.month, self.agent, self.session)
+        let list = try await withService(endpoint) { service in
+            // Page through the month (a large center's month does not fit one answer).
+            var all = NoticeList()
+            var after = ""
+            repeat {
+                let page = try await service.call(
+                    TrainingSchedulingMethods.listNotices,
+                    ListNoticesRequest(month: month, agentId: agent ?? "", sessionId: session ?? "", limit: 5000, afterNoticeId: after))
+                all.notices += page.notices
+                after = page.nextAfterNoticeId
+            } while !after.isEmpty
+            return all
+        }
         for notice in list.notices where notice.isToAgent && !notice.tierReason.isEmpty {
             StandardError.line("warning: notice \(notice.noticeId) to agent \(notice.recipientId) carries a tier reason; "
                 + "it is not printed (the contract keeps it empty in a notice to an agent)")

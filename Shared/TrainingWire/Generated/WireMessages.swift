@@ -7541,9 +7541,12 @@ extension ListPendingNoticesRequest: WireSampled {
 public struct NoticeList: Sendable, Hashable {
     /// By notice number.
     public var notices: [Notice]
+    /// ListNotices only: the after_notice_id of the next page, empty on the last page.
+    public var nextAfterNoticeId: String
 
-    public init(notices: [Notice] = []) {
+    public init(notices: [Notice] = [], nextAfterNoticeId: String = "") {
         self.notices = notices
+        self.nextAfterNoticeId = nextAfterNoticeId
     }
 }
 
@@ -7560,12 +7563,14 @@ extension NoticeList: ProtobufCMessageConvertible {
     func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
         message.pointee.n_notices = self.notices.count
         message.pointee.notices = arena.copy(self.notices.map { Optional($0.makeFilledCMessage(in: arena)) })
+        message.pointee.next_after_notice_id = arena.string(self.nextAfterNoticeId)
     }
 
     init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.notices = try CRepeated(count: message.pointee.n_notices, base: message.pointee.notices).mapIndexed { (i, value) throws(WireError) in
             do throws(WireError) { return try Notice(cMessage: CDecode.present(value)) } catch { throw error.prefixed("notices", index: i) }
         }
+        self.nextAfterNoticeId = CDecode.string(message.pointee.next_after_notice_id)
     }
 }
 
@@ -7573,7 +7578,7 @@ extension NoticeList: WireSampled {
     public static var wireSamples: [Self] {
         [
             Self(),
-            Self(notices: [Notice.wireSamples[1], Notice.wireSamples[1]]),
+            Self(notices: [Notice.wireSamples[1], Notice.wireSamples[1]], nextAfterNoticeId: "座席 agent ✓ 🎧 Ünïcode"),
         ]
     }
 }
@@ -7618,7 +7623,7 @@ extension AcknowledgeNoticesRequest: WireSampled {
     }
 }
 
-/// Every notice of a month (sent or not), for memos and audits.
+/// The notices of a month (sent or not), for memos and audits, a page at a time.
 public struct ListNoticesRequest: Sendable, Hashable {
     /// "YYYY-MM", required.
     public var month: String
@@ -7626,11 +7631,17 @@ public struct ListNoticesRequest: Sendable, Hashable {
     public var agentId: String
     /// Optional filter.
     public var sessionId: String
+    /// 1-10,000 notices per page; 0 means 1,000.
+    public var limit: UInt32
+    /// Optional: the page after this notice (the last one of the page before).
+    public var afterNoticeId: String
 
-    public init(month: String = "", agentId: String = "", sessionId: String = "") {
+    public init(month: String = "", agentId: String = "", sessionId: String = "", limit: UInt32 = 0, afterNoticeId: String = "") {
         self.month = month
         self.agentId = agentId
         self.sessionId = sessionId
+        self.limit = limit
+        self.afterNoticeId = afterNoticeId
     }
 }
 
@@ -7648,12 +7659,16 @@ extension ListNoticesRequest: ProtobufCMessageConvertible {
         message.pointee.month = arena.string(self.month)
         message.pointee.agent_id = arena.string(self.agentId)
         message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.limit = self.limit
+        message.pointee.after_notice_id = arena.string(self.afterNoticeId)
     }
 
     init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
         self.month = CDecode.string(message.pointee.month)
         self.agentId = CDecode.string(message.pointee.agent_id)
         self.sessionId = CDecode.string(message.pointee.session_id)
+        self.limit = message.pointee.limit
+        self.afterNoticeId = CDecode.string(message.pointee.after_notice_id)
     }
 }
 
@@ -7661,7 +7676,7 @@ extension ListNoticesRequest: WireSampled {
     public static var wireSamples: [Self] {
         [
             Self(),
-            Self(month: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode"),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", sessionId: "座席 agent ✓ 🎧 Ünïcode", limit: UInt32.max, afterNoticeId: "座席 agent ✓ 🎧 Ünïcode"),
         ]
     }
 }
@@ -9485,8 +9500,9 @@ public enum TrainingSchedulingMethods {
     /// INTERNAL: a server bug.
     public static let acknowledgeNotices = RPCMethod<AcknowledgeNoticesRequest, BatchResponse>(path: "/training.v1.TrainingScheduling/AcknowledgeNotices")
 
-    /// Every notice of a month, by notice number. A read.
-    /// INVALID_ARGUMENT: month not YYYY-MM; agent_id or session_id given and not an id.
+    /// A month's notices by notice number, a page at a time. A read.
+    /// INVALID_ARGUMENT: month not YYYY-MM; agent_id or session_id given and not an id; limit
+    /// over 10,000; after_notice_id not a notice id.
     /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
     /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
     /// INTERNAL: a server bug.

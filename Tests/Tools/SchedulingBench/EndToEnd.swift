@@ -284,19 +284,25 @@ enum EndToEnd {
         guard acknowledged.accepted == 1000 else { throw BenchFailure("AcknowledgeNotices accepted \(acknowledged.accepted) of 1000") }
     }
 
-    /// Every notice of the month in one ListNotices response, over a connection of its own
-    /// that accepts frames up to 256 MiB: for a month of tens of thousands of seats the answer
-    /// nears the default 16 MiB. Times the call alone (not the connect).
+    /// Every notice of the month, paging ListNotices 10,000 at a time. Times the calls alone
+    /// (not the connect); bytes are the pages' total.
     static func listNotices(socketPath: String) async throws -> (notices: [Notice], byKind: [String: Int], seconds: Double, bytes: Int) {
-        let reader = try await RPCClient.connect(socketPath: socketPath, caller: "scheduling-bench", maximumFrameBytes: 256 << 20)
+        let reader = try await RPCClient.connect(socketPath: socketPath, caller: "scheduling-bench")
         do {
             let start = ContinuousClock.now
-            let list = try await reader.call(TrainingSchedulingMethods.listNotices, ListNoticesRequest(month: month), options: options)
+            var notices: [Notice] = [], bytes = 0, after = ""
+            repeat {
+                let page = try await reader.call(
+                    TrainingSchedulingMethods.listNotices, ListNoticesRequest(month: month, limit: 10_000, afterNoticeId: after), options: options)
+                notices += page.notices
+                bytes += page.serializedBytes().count
+                after = page.nextAfterNoticeId
+            } while !after.isEmpty
             let elapsed = seconds(since: start)
             await reader.close()
             var byKind: [String: Int] = [:]
-            for notice in list.notices { byKind[notice.kind.protoName, default: 0] += 1 }
-            return (list.notices, byKind, elapsed, list.serializedBytes().count)
+            for notice in notices { byKind[notice.kind.protoName, default: 0] += 1 }
+            return (notices, byKind, elapsed, bytes)
         } catch {
             await reader.close()
             throw error

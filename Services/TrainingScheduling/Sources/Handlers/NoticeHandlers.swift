@@ -65,12 +65,23 @@ struct NoticeHandlers: Sendable {
         if month == nil { problems.append(FieldViolation(subject: "month", description: "must be a month YYYY-MM")) }
         if !request.agentId.isEmpty { problems += FieldRules.identifier(request.agentId, "agent_id") }
         if !request.sessionId.isEmpty { problems += FieldRules.identifier(request.sessionId, "session_id") }
-        guard problems.isEmpty, let month else { throw SchedulingCallError.invalid(problems) }
+        if request.limit > 10_000 { problems.append(FieldViolation(subject: "limit", description: "must be at most 10000")) }
+        let after = request.afterNoticeId.isEmpty ? 0 : NoticeRepository.number(request.afterNoticeId)
+        if after == nil { problems.append(FieldViolation(subject: "after_notice_id", description: "must be a notice id n-<number>")) }
+        guard problems.isEmpty, let month, let after else { throw SchedulingCallError.invalid(problems) }
         let agent = request.agentId.isEmpty ? nil : AgentID(request.agentId)
         let session = request.sessionId.isEmpty ? nil : SessionID(request.sessionId)
-        return NoticeList(notices: try await database.read(context) { db in
-            try repository.list(month: month.description, agent: agent, session: session, db)
-        })
+        let limit = request.limit == 0 ? 1000 : Int(request.limit)
+        // One more than the page: whether a next page exists.
+        var notices = try await database.read(context) { db in
+            try repository.list(month: month.description, agent: agent, session: session, after: after, limit: limit + 1, db)
+        }
+        var next = ""
+        if notices.count > limit {
+            notices.removeLast(notices.count - limit)
+            next = notices.last?.noticeId ?? ""
+        }
+        return NoticeList(notices: notices, nextAfterNoticeId: next)
     }
 
     func getShortNoticeReport(_ request: GetShortNoticeReportRequest, _ context: CallContext) async throws -> ShortNoticeReport {

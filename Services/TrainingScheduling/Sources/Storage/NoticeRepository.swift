@@ -166,12 +166,13 @@ struct NoticeRepository: Sendable {
             """, [.integer(after), .integer(now), .integer(Int64(limit))]) { (nil, $0.blob(at: 1)) })
     }
 
-    func list(month: String, agent: AgentID?, session: SessionID?, _ db: SQLiteConnection) throws -> [Notice] {
-        var sql = "SELECT acknowledged_ms, body FROM notices WHERE month = ?"
-        var values: [SQLValue] = [.text(month)]
+    func list(month: String, agent: AgentID?, session: SessionID?, after: Int64 = 0, limit: Int = Int.max, _ db: SQLiteConnection) throws -> [Notice] {
+        var sql = "SELECT acknowledged_ms, body FROM notices WHERE month = ? AND number > ?"
+        var values: [SQLValue] = [.text(month), .integer(after)]
         if let agent { sql += " AND agent_id = ?"; values.append(.text(agent.rawValue)) }
         if let session { sql += " AND session_id = ?"; values.append(.text(session.rawValue)) }
-        sql += " ORDER BY number"
+        sql += " ORDER BY number LIMIT ?"
+        values.append(.integer(Int64(min(limit, Int(Int32.max)))))
         return try Self.notices(db.query(sql, values) { ($0.isNull(at: 0) ? nil : $0.int64(at: 0), $0.blob(at: 1)) })
     }
 

@@ -7394,7 +7394,7 @@ const ProtobufCMessageDescriptor training__v1__list_pending_notices_request__des
   (ProtobufCMessageInit) training__v1__list_pending_notices_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor training__v1__notice_list__field_descriptors[1] =
+static const ProtobufCFieldDescriptor training__v1__notice_list__field_descriptors[2] =
 {
   {
     "notices",
@@ -7408,14 +7408,27 @@ static const ProtobufCFieldDescriptor training__v1__notice_list__field_descripto
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "next_after_notice_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__NoticeList, next_after_notice_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned training__v1__notice_list__field_indices_by_name[] = {
+  1,   /* field[1] = next_after_notice_id */
   0,   /* field[0] = notices */
 };
 static const ProtobufCIntRange training__v1__notice_list__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor training__v1__notice_list__descriptor =
 {
@@ -7425,7 +7438,7 @@ const ProtobufCMessageDescriptor training__v1__notice_list__descriptor =
   "Training__V1__NoticeList",
   "training.v1",
   sizeof(Training__V1__NoticeList),
-  1,
+  2,
   training__v1__notice_list__field_descriptors,
   training__v1__notice_list__field_indices_by_name,
   1,  training__v1__notice_list__number_ranges,
@@ -7470,7 +7483,7 @@ const ProtobufCMessageDescriptor training__v1__acknowledge_notices_request__desc
   (ProtobufCMessageInit) training__v1__acknowledge_notices_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor training__v1__list_notices_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor training__v1__list_notices_request__field_descriptors[5] =
 {
   {
     "month",
@@ -7508,16 +7521,42 @@ static const ProtobufCFieldDescriptor training__v1__list_notices_request__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "limit",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListNoticesRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "after_notice_id",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListNoticesRequest, after_notice_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned training__v1__list_notices_request__field_indices_by_name[] = {
+  4,   /* field[4] = after_notice_id */
   1,   /* field[1] = agent_id */
+  3,   /* field[3] = limit */
   0,   /* field[0] = month */
   2,   /* field[2] = session_id */
 };
 static const ProtobufCIntRange training__v1__list_notices_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor training__v1__list_notices_request__descriptor =
 {
@@ -7527,7 +7566,7 @@ const ProtobufCMessageDescriptor training__v1__list_notices_request__descriptor 
   "Training__V1__ListNoticesRequest",
   "training.v1",
   sizeof(Training__V1__ListNoticesRequest),
-  3,
+  5,
   training__v1__list_notices_request__field_descriptors,
   training__v1__list_notices_request__field_indices_by_name,
   1,  training__v1__list_notices_request__number_ranges,

@@ -1747,10 +1747,14 @@ struct  Training__V1__NoticeList
    */
   size_t n_notices;
   Training__V1__Notice **notices;
+  /*
+   * ListNotices only: the after_notice_id of the next page, empty on the last page.
+   */
+  char *next_after_notice_id;
 };
 #define TRAINING__V1__NOTICE_LIST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&training__v1__notice_list__descriptor) \
-    , 0,NULL }
+    , 0,NULL, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -1772,7 +1776,7 @@ struct  Training__V1__AcknowledgeNoticesRequest
 
 
 /*
- * Every notice of a month (sent or not), for memos and audits.
+ * The notices of a month (sent or not), for memos and audits, a page at a time.
  */
 struct  Training__V1__ListNoticesRequest
 {
@@ -1789,10 +1793,18 @@ struct  Training__V1__ListNoticesRequest
    * Optional filter.
    */
   char *session_id;
+  /*
+   * 1-10,000 notices per page; 0 means 1,000.
+   */
+  uint32_t limit;
+  /*
+   * Optional: the page after this notice (the last one of the page before).
+   */
+  char *after_notice_id;
 };
 #define TRAINING__V1__LIST_NOTICES_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&training__v1__list_notices_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
 
 
 struct  Training__V1__GetShortNoticeReportRequest
