@@ -56,12 +56,20 @@ struct ScheduleWorkClientTests {
         var router = RPCRouter()
         router.registerAsync(TrainingSchedulingMethods.listNotices) { request, _ in
             received.append(request)
-            return NoticeList(notices: Self.notices())
+            let all = Self.notices()
+            guard request.sessionId == "S1" else { return NoticeList(notices: all) }
+            // Pages of two for this session: trainctl must follow next_after_notice_id.
+            let rest = all.drop { !request.afterNoticeId.isEmpty && $0.noticeId <= request.afterNoticeId }
+            let page = Array(rest.prefix(2))
+            return NoticeList(notices: page, nextAfterNoticeId: rest.count > 2 ? page.last?.noticeId ?? "" : "")
         }
         try await withStandIn(router) { socket, directory in
             let text = try await runTrainCtl(["schedule", "memos", "2026-12", "--session", "S1", "--scheduling-socket", socket], in: directory.path)
             #expect(text.status == 0, "\(text)")
-            #expect(received.all(ListNoticesRequest.self) == [ListNoticesRequest(month: "2026-12", sessionId: "S1")])
+            #expect(received.all(ListNoticesRequest.self) == [
+                ListNoticesRequest(month: "2026-12", sessionId: "S1", limit: 5000),
+                ListNoticesRequest(month: "2026-12", sessionId: "S1", limit: 5000, afterNoticeId: "n-2"),
+            ])
             let memos = text.stdout.components(separatedBy: String(repeating: "-", count: 72))
             #expect(memos.count == 3, "\(text)")
             let agentMemo = memos[0]
@@ -94,7 +102,7 @@ struct ScheduleWorkClientTests {
 
             // --json: the notices, the agent's without a tier reason.
             let json = try await runTrainCtl(["schedule", "memos", "2026-12", "--agent", "A1", "--json", "--scheduling-socket", socket], in: directory.path)
-            #expect(received.all(ListNoticesRequest.self).last == ListNoticesRequest(month: "2026-12", agentId: "A1"))
+            #expect(received.all(ListNoticesRequest.self).last == ListNoticesRequest(month: "2026-12", agentId: "A1", limit: 5000))
             let notices = try foundationObject(json.stdout)["notices"] as? [[String: Any]] ?? []
             #expect(notices.map { $0["kind"] as? String } == ["placement", "team_leader_brief", "goal_talk_reminder"], "\(json)")
             #expect(notices.first?["tier_reason"] is NSNull && notices.first?["recipient_role"] as? String == "agent")
@@ -104,7 +112,7 @@ struct ScheduleWorkClientTests {
             #expect(usage.status == 64, "\(usage)")
             let format = try await runTrainCtl(["schedule", "memos", "2026-12", "--format", "pdf", "--scheduling-socket", socket], in: directory.path)
             #expect(format.status == 64, "\(format)")
-            #expect(received.all(ListNoticesRequest.self).count == 4)
+            #expect(received.all(ListNoticesRequest.self).count == 5)  // the first memos call took two pages
         }
     }
 
