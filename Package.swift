@@ -77,7 +77,7 @@ let package = Package(
             name: "TrainingSchedulingMain", dependencies: ["TrainingScheduling", "ServiceKit"],
             path: "Services/TrainingScheduling/Main", swiftSettings: swiftSettings),
         .target(
-            name: "EffectivenessReview", dependencies: ["ServiceKit", "RPCRuntime", "SQLiteStorage", "TrainingWire"],
+            name: "EffectivenessReview", dependencies: ["CalendarDates", "ServiceKit", "RPCRuntime", "SQLiteStorage", "TrainingWire"],
             path: "Services/EffectivenessReview/Sources", swiftSettings: swiftSettings),
         .executableTarget(
             name: "EffectivenessReviewMain", dependencies: ["EffectivenessReview", "ServiceKit"],
@@ -134,6 +134,9 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             path: "Tests/ServiceKitTests", swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EffectivenessReviewTests", dependencies: ["EffectivenessReview", "CalendarDates"],
+            path: "Tests/EffectivenessReviewTests", swiftSettings: swiftSettings),
         .testTarget(
             name: "TrainingSchedulingTests", dependencies: ["TrainingScheduling"],
             path: "Tests/TrainingSchedulingTests", swiftSettings: swiftSettings),
