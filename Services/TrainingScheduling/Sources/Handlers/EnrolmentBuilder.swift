@@ -151,8 +151,11 @@ struct ProvisionalPlacement: Service {
         guard today.components.day >= builder.settings.provisionalDay, let next = PlanningMonth(today.yearMonth.next.description) else { return }
         let repository = builder.repository
         do {
+            let canPlace = builder.settings.intakeSocket != nil
             let due = try await builder.database.read { db in
                 try repository.catalogue.isPublished(month: next.description, db) && repository.run(month: next.description, db) == nil
+                    // Without an intake for month-to-date tiers, only the close can place it.
+                    && (canPlace || repository.isClosed(month: next.month.previous.description, db))
             }
             guard due else { return }
             let run = try await builder.build(next)

@@ -148,6 +148,11 @@ struct EnrolmentRepository: Sendable {
         }
     }
 
+    /// Whether the intake's MonthClosed of `month` arrived.
+    func isClosed(month: String, _ db: SQLiteConnection) throws -> Bool {
+        try !db.query("SELECT 1 FROM replica_month_closes WHERE month = ?", [.text(month)], row: { $0.int(at: 0) }).isEmpty
+    }
+
     /// The standings from the closed month before `month`, if its MonthClosed arrived.
     func confirmedStandings(for month: PlanningMonth, _ db: SQLiteConnection) throws -> EnrolmentStandings? {
         let before = month.month.previous.description
