@@ -1,3 +1,4 @@
+import Foundation
 import RPCRuntime
 import SQLiteStorage
 import ServiceKit
@@ -16,14 +17,31 @@ public enum EffectivenessReviewService: ServiceDefinition {
     public static let migrations: [Migration] = [
         IdempotentWrites.migration,
         Migration(version: 2, name: "event inbox and the intake's tiers and roster", sql: EventInbox.schema + IntakeReplica.schema),
+        Migration(version: 3, name: "follow-up meetings", sql: FollowUpRepository.schema),
     ]
 
-    /// The intake's closed months and roster changes, kept in this service's own database.
+    /// The intake's closed months and roster changes, kept in this service's own database;
+    /// the scheduling service's `SessionCompleted`, which makes each attendee's follow-up
+    /// meeting due.
     public static func eventEffects(environment: ServiceEnvironment) -> [String: EventEffect] {
-        IntakeReplica.effects
+        var effects = IntakeReplica.effects
+        // A bad setting stops the start in `registerMethods` (exit 78); here the defaults
+        // only stand in so that the signature need not throw.
+        let settings = (try? settings(environment)) ?? ReviewSettings()
+        effects[SessionCompleted.protoName] = FollowUpRepository.sessionCompletedEffect(policy: settings.policy)
+        return effects
     }
 
     public static func registerMethods(in router: inout RPCRouter, environment: ServiceEnvironment) async throws {
-        // The methods of EffectivenessReviewMethods are registered here as they are built.
+        let settings = try settings(environment)
+        FollowUpHandlers(database: environment.database, clock: environment.clock, settings: settings).register(in: &router)
+    }
+
+    static func settings(_ environment: ServiceEnvironment) throws(StartupError) -> ReviewSettings {
+        do {
+            return try ReviewSettings.resolve(policies: environment.configuration.policies, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw StartupError.configuration(error)
+        }
     }
 }

@@ -6,15 +6,494 @@ import TrainingProtoC
 
 // MARK: - training/v1/effectiveness_review.proto
 
+/// Where a follow-up meeting stands, on the day of the read.
+public enum FollowUpMeetingState: Int32, Sendable, Hashable, CaseIterable {
+    /// In a request: any state. Never in a response.
+    case unspecified = 0
+    /// Not held, and its due date is today or later.
+    case followUpMeetingDue = 1
+    /// Recorded (RecordFollowUpMeeting).
+    case followUpMeetingHeld = 2
+    /// Not held, and its due date has passed.
+    case followUpMeetingOverdue = 3
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "FOLLOW_UP_MEETING_STATE_UNSPECIFIED"
+        case .followUpMeetingDue: "FOLLOW_UP_MEETING_DUE"
+        case .followUpMeetingHeld: "FOLLOW_UP_MEETING_HELD"
+        case .followUpMeetingOverdue: "FOLLOW_UP_MEETING_OVERDUE"
+        }
+    }
+}
+
+/// Whether the goals agreed before the training (at the goal talk) were reached.
+public enum FollowUpGoalsReached: Int32, Sendable, Hashable, CaseIterable {
+    /// Not an answer: a request with it is INVALID_ARGUMENT.
+    case unspecified = 0
+    /// Reached.
+    case followUpGoalsReached = 1
+    /// Partly reached.
+    case followUpGoalsPartlyReached = 2
+    /// Not reached.
+    case followUpGoalsNotReached = 3
+    /// Only (and required) when the meeting has no goals.
+    case followUpNoGoalsAgreed = 4
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "FOLLOW_UP_GOALS_REACHED_UNSPECIFIED"
+        case .followUpGoalsReached: "FOLLOW_UP_GOALS_REACHED"
+        case .followUpGoalsPartlyReached: "FOLLOW_UP_GOALS_PARTLY_REACHED"
+        case .followUpGoalsNotReached: "FOLLOW_UP_GOALS_NOT_REACHED"
+        case .followUpNoGoalsAgreed: "FOLLOW_UP_NO_GOALS_AGREED"
+        }
+    }
+}
+
+/// How the agent prefers to learn (seed 004: 倾听, 直接体验, 阅读, 实践演示, 讨论).
+public enum LearningPreference: Int32, Sendable, Hashable, CaseIterable {
+    /// Not a preference: a request with it is INVALID_ARGUMENT.
+    case unspecified = 0
+    /// Lectures, recorded calls.
+    case listening = 1
+    /// Role play, practice at work.
+    case directExperience = 2
+    /// Books, manuals, articles.
+    case reading = 3
+    /// Watching an expert or a video.
+    case demonstration = 4
+    /// One to one or in groups.
+    case discussion = 5
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "LEARNING_PREFERENCE_UNSPECIFIED"
+        case .listening: "LEARNING_PREFERENCE_LISTENING"
+        case .directExperience: "LEARNING_PREFERENCE_DIRECT_EXPERIENCE"
+        case .reading: "LEARNING_PREFERENCE_READING"
+        case .demonstration: "LEARNING_PREFERENCE_DEMONSTRATION"
+        case .discussion: "LEARNING_PREFERENCE_DISCUSSION"
+        }
+    }
+}
+
+/// A way to keep practising after a training, proposed from the preference (best fit first).
+public enum LearningMethod: Int32, Sendable, Hashable, CaseIterable {
+    /// Never in a response.
+    case unspecified = 0
+    /// Listen to recorded model calls (listening).
+    case recordedCalls = 1
+    /// Podcasts and recorded lessons (listening).
+    case podcasts = 2
+    /// Shadow an experienced agent (direct experience).
+    case floorShadowing = 3
+    /// Simulated calls and role play (direct experience).
+    case simulations = 4
+    /// Knowledge base articles (reading).
+    case knowledgeBaseArticles = 5
+    /// Manuals and scripts (reading).
+    case manuals = 6
+    /// Demonstration videos (demonstration).
+    case videos = 7
+    /// Side by side with a senior agent (demonstration).
+    case sideBySide = 8
+    /// Study groups (discussion).
+    case studyGroups = 9
+    /// One-to-one discussion with the team leader (discussion).
+    case oneToOneDiscussion = 10
+
+    /// The name the value has in the .proto file, as a client in another language sees it.
+    public var protoName: String {
+        switch self {
+        case .unspecified: "LEARNING_METHOD_UNSPECIFIED"
+        case .recordedCalls: "LEARNING_METHOD_RECORDED_CALLS"
+        case .podcasts: "LEARNING_METHOD_PODCASTS"
+        case .floorShadowing: "LEARNING_METHOD_FLOOR_SHADOWING"
+        case .simulations: "LEARNING_METHOD_SIMULATIONS"
+        case .knowledgeBaseArticles: "LEARNING_METHOD_KNOWLEDGE_BASE_ARTICLES"
+        case .manuals: "LEARNING_METHOD_MANUALS"
+        case .videos: "LEARNING_METHOD_VIDEOS"
+        case .sideBySide: "LEARNING_METHOD_SIDE_BY_SIDE"
+        case .studyGroups: "LEARNING_METHOD_STUDY_GROUPS"
+        case .oneToOneDiscussion: "LEARNING_METHOD_ONE_TO_ONE_DISCUSSION"
+        }
+    }
+}
+
+/// Seed 004's five questions, as answered in the meeting.
+public struct FollowUpAnswers: Sendable, Hashable {
+    /// How the training felt, 1 (poor) to 5 (very good).
+    public var feeling: UInt32
+    /// What was learned: 1-2,000 characters.
+    public var learned: String
+    /// About the meeting's goals.
+    public var goalsReached: FollowUpGoalsReached
+    /// What future trainings should change: 0-2,000 characters.
+    public var futureChanges: String
+    /// How the manager can help apply it: 0-2,000 characters.
+    public var managerSupport: String
+
+    public init(feeling: UInt32 = 0, learned: String = "", goalsReached: FollowUpGoalsReached = .unspecified, futureChanges: String = "", managerSupport: String = "") {
+        self.feeling = feeling
+        self.learned = learned
+        self.goalsReached = goalsReached
+        self.futureChanges = futureChanges
+        self.managerSupport = managerSupport
+    }
+}
+
+extension FollowUpAnswers: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.FollowUpAnswers"
+    typealias CMessage = Training__V1__FollowUpAnswers
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__follow_up_answers__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.feeling = self.feeling
+        message.pointee.learned = arena.string(self.learned)
+        message.pointee.goals_reached = Training__V1__FollowUpGoalsReached(rawValue: UInt32(bitPattern: self.goalsReached.rawValue))
+        message.pointee.future_changes = arena.string(self.futureChanges)
+        message.pointee.manager_support = arena.string(self.managerSupport)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.feeling = message.pointee.feeling
+        self.learned = CDecode.string(message.pointee.learned)
+        self.goalsReached = try CDecode.enumValue(message.pointee.goals_reached.rawValue, as: FollowUpGoalsReached.self, field: "goals_reached")
+        self.futureChanges = CDecode.string(message.pointee.future_changes)
+        self.managerSupport = CDecode.string(message.pointee.manager_support)
+    }
+}
+
+extension FollowUpAnswers: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(feeling: UInt32.max, learned: "座席 agent ✓ 🎧 Ünïcode", goalsReached: .followUpNoGoalsAgreed, futureChanges: "座席 agent ✓ 🎧 Ünïcode", managerSupport: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+/// The follow-up meeting of one attendee of one session: due a policy number of days
+/// (policies.meeting_after_days, default 14) after the session's completion, created when
+/// the scheduling service's SessionCompleted reports the agent attended.
+public struct FollowUpMeeting: Sendable, Hashable {
+    public var sessionId: String
+    public var courseId: String
+    public var agentId: String
+    /// The agent's team at placement (from the event).
+    public var teamId: String
+    /// "YYYY-MM-DD": the session's completion date.
+    public var sessionOn: String
+    /// "YYYY-MM-DD": session_on + meeting_after_days, fixed when created.
+    public var dueOn: String
+    /// The goals agreed before the training; empty if none were recorded.
+    public var goals: String
+    /// On the day of the read.
+    public var state: FollowUpMeetingState
+    /// Empty until held: the team leader who held it.
+    public var heldBy: String
+    /// Empty until held: "YYYY-MM-DD".
+    public var heldOn: String
+    /// Absent until held.
+    public var answers: FollowUpAnswers?
+    /// UNSPECIFIED until held.
+    public var preference: LearningPreference
+    /// The continuing-learning plan's methods; empty until held.
+    public var proposedMethods: [LearningMethod]
+    /// The plan's month of practice: from held_on…
+    public var practiceStartsOn: String
+    /// …to this day, inclusive (policies.practice_days, default 30). Empty until held.
+    public var practiceEndsOn: String
+
+    public init(sessionId: String = "", courseId: String = "", agentId: String = "", teamId: String = "", sessionOn: String = "", dueOn: String = "", goals: String = "", state: FollowUpMeetingState = .unspecified, heldBy: String = "", heldOn: String = "", answers: FollowUpAnswers? = nil, preference: LearningPreference = .unspecified, proposedMethods: [LearningMethod] = [], practiceStartsOn: String = "", practiceEndsOn: String = "") {
+        self.sessionId = sessionId
+        self.courseId = courseId
+        self.agentId = agentId
+        self.teamId = teamId
+        self.sessionOn = sessionOn
+        self.dueOn = dueOn
+        self.goals = goals
+        self.state = state
+        self.heldBy = heldBy
+        self.heldOn = heldOn
+        self.answers = answers
+        self.preference = preference
+        self.proposedMethods = proposedMethods
+        self.practiceStartsOn = practiceStartsOn
+        self.practiceEndsOn = practiceEndsOn
+    }
+}
+
+extension FollowUpMeeting: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.FollowUpMeeting"
+    typealias CMessage = Training__V1__FollowUpMeeting
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__follow_up_meeting__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.course_id = arena.string(self.courseId)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.session_on = arena.string(self.sessionOn)
+        message.pointee.due_on = arena.string(self.dueOn)
+        message.pointee.goals = arena.string(self.goals)
+        message.pointee.state = Training__V1__FollowUpMeetingState(rawValue: UInt32(bitPattern: self.state.rawValue))
+        message.pointee.held_by = arena.string(self.heldBy)
+        message.pointee.held_on = arena.string(self.heldOn)
+        if let value = self.answers { message.pointee.answers = value.makeFilledCMessage(in: arena) }
+        message.pointee.preference = Training__V1__LearningPreference(rawValue: UInt32(bitPattern: self.preference.rawValue))
+        message.pointee.n_proposed_methods = self.proposedMethods.count
+        message.pointee.proposed_methods = arena.copy(self.proposedMethods.map { Training__V1__LearningMethod(rawValue: UInt32(bitPattern: $0.rawValue)) })
+        message.pointee.practice_starts_on = arena.string(self.practiceStartsOn)
+        message.pointee.practice_ends_on = arena.string(self.practiceEndsOn)
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.courseId = CDecode.string(message.pointee.course_id)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.sessionOn = CDecode.string(message.pointee.session_on)
+        self.dueOn = CDecode.string(message.pointee.due_on)
+        self.goals = CDecode.string(message.pointee.goals)
+        self.state = try CDecode.enumValue(message.pointee.state.rawValue, as: FollowUpMeetingState.self, field: "state")
+        self.heldBy = CDecode.string(message.pointee.held_by)
+        self.heldOn = CDecode.string(message.pointee.held_on)
+        if let value = message.pointee.answers {
+            do throws(WireError) { self.answers = try FollowUpAnswers(cMessage: value) } catch { throw error.prefixed("answers") }
+        } else {
+            self.answers = nil
+        }
+        self.preference = try CDecode.enumValue(message.pointee.preference.rawValue, as: LearningPreference.self, field: "preference")
+        self.proposedMethods = try CRepeated(count: message.pointee.n_proposed_methods, base: message.pointee.proposed_methods).mapIndexed { (i, value) throws(WireError) in try CDecode.enumValue(value.rawValue, as: LearningMethod.self, field: "proposed_methods", index: i) }
+        self.practiceStartsOn = CDecode.string(message.pointee.practice_starts_on)
+        self.practiceEndsOn = CDecode.string(message.pointee.practice_ends_on)
+    }
+}
+
+extension FollowUpMeeting: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(sessionId: "座席 agent ✓ 🎧 Ünïcode", courseId: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode", sessionOn: "座席 agent ✓ 🎧 Ünïcode", dueOn: "座席 agent ✓ 🎧 Ünïcode", goals: "座席 agent ✓ 🎧 Ünïcode", state: .followUpMeetingOverdue, heldBy: "座席 agent ✓ 🎧 Ünïcode", heldOn: "座席 agent ✓ 🎧 Ünïcode", answers: FollowUpAnswers.wireSamples[1], preference: .discussion, proposedMethods: [.oneToOneDiscussion, .oneToOneDiscussion], practiceStartsOn: "座席 agent ✓ 🎧 Ünïcode", practiceEndsOn: "座席 agent ✓ 🎧 Ünïcode"),
+        ]
+    }
+}
+
+public struct ListFollowUpMeetingsRequest: Sendable, Hashable {
+    /// Optional "YYYY-MM": only meetings due in that month.
+    public var month: String
+    /// Optional: only that team's meetings; an id when given.
+    public var teamId: String
+    /// Optional: only meetings in that state today (UNSPECIFIED: any).
+    public var state: FollowUpMeetingState
+
+    public init(month: String = "", teamId: String = "", state: FollowUpMeetingState = .unspecified) {
+        self.month = month
+        self.teamId = teamId
+        self.state = state
+    }
+}
+
+extension ListFollowUpMeetingsRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.ListFollowUpMeetingsRequest"
+    typealias CMessage = Training__V1__ListFollowUpMeetingsRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__list_follow_up_meetings_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.month = arena.string(self.month)
+        message.pointee.team_id = arena.string(self.teamId)
+        message.pointee.state = Training__V1__FollowUpMeetingState(rawValue: UInt32(bitPattern: self.state.rawValue))
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.month = CDecode.string(message.pointee.month)
+        self.teamId = CDecode.string(message.pointee.team_id)
+        self.state = try CDecode.enumValue(message.pointee.state.rawValue, as: FollowUpMeetingState.self, field: "state")
+    }
+}
+
+extension ListFollowUpMeetingsRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(month: "座席 agent ✓ 🎧 Ünïcode", teamId: "座席 agent ✓ 🎧 Ünïcode", state: .followUpMeetingOverdue),
+        ]
+    }
+}
+
+public struct FollowUpMeetingList: Sendable, Hashable {
+    /// By due_on, then session_id, then agent_id.
+    public var meetings: [FollowUpMeeting]
+
+    public init(meetings: [FollowUpMeeting] = []) {
+        self.meetings = meetings
+    }
+}
+
+extension FollowUpMeetingList: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.FollowUpMeetingList"
+    typealias CMessage = Training__V1__FollowUpMeetingList
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__follow_up_meeting_list__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.n_meetings = self.meetings.count
+        message.pointee.meetings = arena.copy(self.meetings.map { Optional($0.makeFilledCMessage(in: arena)) })
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.meetings = try CRepeated(count: message.pointee.n_meetings, base: message.pointee.meetings).mapIndexed { (i, value) throws(WireError) in
+            do throws(WireError) { return try FollowUpMeeting(cMessage: CDecode.present(value)) } catch { throw error.prefixed("meetings", index: i) }
+        }
+    }
+}
+
+extension FollowUpMeetingList: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(meetings: [FollowUpMeeting.wireSamples[1], FollowUpMeeting.wireSamples[1]]),
+        ]
+    }
+}
+
+/// The meeting as held: the five answers and the agent's preferred way of learning, from
+/// which the continuing-learning plan is proposed (starting on held_on).
+public struct RecordFollowUpMeetingRequest: Sendable, Hashable {
+    /// Required, an id: the meeting's session.
+    public var sessionId: String
+    /// Required, an id: the attendee.
+    public var agentId: String
+    /// Required, an id: the team leader who held it.
+    public var heldBy: String
+    /// Required "YYYY-MM-DD": after session_on, not after today.
+    public var heldOn: String
+    /// Required, 1-5.
+    public var feeling: UInt32
+    /// Required, 1-2,000 characters.
+    public var learned: String
+    /// Required; FOLLOW_UP_NO_GOALS_AGREED exactly when the meeting has no goals.
+    public var goalsReached: FollowUpGoalsReached
+    /// Optional, at most 2,000 characters.
+    public var futureChanges: String
+    /// Optional, at most 2,000 characters.
+    public var managerSupport: String
+    /// Required (not UNSPECIFIED).
+    public var preference: LearningPreference
+
+    public init(sessionId: String = "", agentId: String = "", heldBy: String = "", heldOn: String = "", feeling: UInt32 = 0, learned: String = "", goalsReached: FollowUpGoalsReached = .unspecified, futureChanges: String = "", managerSupport: String = "", preference: LearningPreference = .unspecified) {
+        self.sessionId = sessionId
+        self.agentId = agentId
+        self.heldBy = heldBy
+        self.heldOn = heldOn
+        self.feeling = feeling
+        self.learned = learned
+        self.goalsReached = goalsReached
+        self.futureChanges = futureChanges
+        self.managerSupport = managerSupport
+        self.preference = preference
+    }
+}
+
+extension RecordFollowUpMeetingRequest: ProtobufCMessageConvertible {
+    public static let protoName = "training.v1.RecordFollowUpMeetingRequest"
+    typealias CMessage = Training__V1__RecordFollowUpMeetingRequest
+
+    static func makeCMessage(in arena: CArena) -> UnsafeMutablePointer<CMessage> {
+        let message = arena.allocate(CMessage.self)
+        training__v1__record_follow_up_meeting_request__init(message)
+        return message
+    }
+
+    func fill(_ message: UnsafeMutablePointer<CMessage>, arena: CArena) {
+        message.pointee.session_id = arena.string(self.sessionId)
+        message.pointee.agent_id = arena.string(self.agentId)
+        message.pointee.held_by = arena.string(self.heldBy)
+        message.pointee.held_on = arena.string(self.heldOn)
+        message.pointee.feeling = self.feeling
+        message.pointee.learned = arena.string(self.learned)
+        message.pointee.goals_reached = Training__V1__FollowUpGoalsReached(rawValue: UInt32(bitPattern: self.goalsReached.rawValue))
+        message.pointee.future_changes = arena.string(self.futureChanges)
+        message.pointee.manager_support = arena.string(self.managerSupport)
+        message.pointee.preference = Training__V1__LearningPreference(rawValue: UInt32(bitPattern: self.preference.rawValue))
+    }
+
+    init(cMessage message: UnsafePointer<CMessage>) throws(WireError) {
+        self.sessionId = CDecode.string(message.pointee.session_id)
+        self.agentId = CDecode.string(message.pointee.agent_id)
+        self.heldBy = CDecode.string(message.pointee.held_by)
+        self.heldOn = CDecode.string(message.pointee.held_on)
+        self.feeling = message.pointee.feeling
+        self.learned = CDecode.string(message.pointee.learned)
+        self.goalsReached = try CDecode.enumValue(message.pointee.goals_reached.rawValue, as: FollowUpGoalsReached.self, field: "goals_reached")
+        self.futureChanges = CDecode.string(message.pointee.future_changes)
+        self.managerSupport = CDecode.string(message.pointee.manager_support)
+        self.preference = try CDecode.enumValue(message.pointee.preference.rawValue, as: LearningPreference.self, field: "preference")
+    }
+}
+
+extension RecordFollowUpMeetingRequest: WireSampled {
+    public static var wireSamples: [Self] {
+        [
+            Self(),
+            Self(sessionId: "座席 agent ✓ 🎧 Ünïcode", agentId: "座席 agent ✓ 🎧 Ünïcode", heldBy: "座席 agent ✓ 🎧 Ünïcode", heldOn: "座席 agent ✓ 🎧 Ünïcode", feeling: UInt32.max, learned: "座席 agent ✓ 🎧 Ünïcode", goalsReached: .followUpNoGoalsAgreed, futureChanges: "座席 agent ✓ 🎧 Ünïcode", managerSupport: "座席 agent ✓ 🎧 Ünïcode", preference: .discussion),
+        ]
+    }
+}
+
 /// Follows trained agents up: targets, the two-week meeting, and whether scores moved.
-/// Its methods are added with the features that need them; until then the process
-/// serves only /training.v1.Health/Check (see health.proto).
 public enum EffectivenessReviewMethods {
     /// The fully qualified service name, as health checks and method paths use it.
     public static let serviceName = "training.v1.EffectivenessReview"
 
+    /// The follow-up meetings, filtered by due month, team and state. A read.
+    /// INVALID_ARGUMENT: month not YYYY-MM, or team_id not an id (named).
+    /// DEADLINE_EXCEEDED: the timeout passed before the read started or finished (nothing changed).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let listFollowUpMeetings = RPCMethod<ListFollowUpMeetingsRequest, FollowUpMeetingList>(path: "/training.v1.EffectivenessReview/ListFollowUpMeetings")
+
+    /// Records a meeting once and proposes the continuing-learning plan; answers the meeting
+    /// as stored. Mutating; honours idempotency_key (a retry must reuse its key: without it,
+    /// a second call is FAILED_PRECONDITION).
+    /// INVALID_ARGUMENT: a field missing or malformed, every one named (e.g. "feeling" outside
+    /// 1-5, "held_on" not after the session or after today, "goals_reached" inconsistent with
+    /// the meeting's goals).
+    /// NOT_FOUND: no meeting for (session_id, agent_id): the session's SessionCompleted has not
+    /// arrived, or the agent did not attend (subject "session_id").
+    /// FAILED_PRECONDITION: the meeting is already held (subject "session_id"); nothing changed.
+    /// DEADLINE_EXCEEDED: the timeout passed before the storage work started (nothing changed),
+    /// or while it ran (it may have committed: resend with the same idempotency key).
+    /// UNAVAILABLE: the service is shutting down or the database is busy; see retry_after_ms.
+    /// INTERNAL: a server bug.
+    public static let recordFollowUpMeeting = RPCMethod<RecordFollowUpMeetingRequest, FollowUpMeeting>(path: "/training.v1.EffectivenessReview/RecordFollowUpMeeting")
+
     /// Every method of the service, for routing tables and documentation.
-    public static let methodPaths: [String] = []
+    public static let methodPaths: [String] = ["/training.v1.EffectivenessReview/ListFollowUpMeetings", "/training.v1.EffectivenessReview/RecordFollowUpMeeting"]
 }
 
 // MARK: - training/v1/events.proto
@@ -9637,6 +10116,11 @@ public enum TrainingSchedulingMethods {
 /// Every message of the contract, for tests and leak checks that must cover them all.
 public enum WireCatalog {
     public static let messageTypes: [any WireSampled.Type] = [
+        FollowUpAnswers.self,
+        FollowUpMeeting.self,
+        ListFollowUpMeetingsRequest.self,
+        FollowUpMeetingList.self,
+        RecordFollowUpMeetingRequest.self,
         EventEnvelope.self,
         DeliverEventsRequest.self,
         EventAck.self,

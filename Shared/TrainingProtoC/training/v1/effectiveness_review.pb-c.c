@@ -7,10 +7,954 @@
 #endif
 
 #include "training/v1/effectiveness_review.pb-c.h"
-static const ProtobufCMethodDescriptor training__v1__effectiveness_review__method_descriptors[0] =
+void   training__v1__follow_up_answers__init
+                     (Training__V1__FollowUpAnswers         *message)
 {
+  static const Training__V1__FollowUpAnswers init_value = TRAINING__V1__FOLLOW_UP_ANSWERS__INIT;
+  *message = init_value;
+}
+size_t training__v1__follow_up_answers__get_packed_size
+                     (const Training__V1__FollowUpAnswers *message)
+{
+  assert(message->base.descriptor == &training__v1__follow_up_answers__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__follow_up_answers__pack
+                     (const Training__V1__FollowUpAnswers *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__follow_up_answers__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__follow_up_answers__pack_to_buffer
+                     (const Training__V1__FollowUpAnswers *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__follow_up_answers__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__FollowUpAnswers *
+       training__v1__follow_up_answers__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__FollowUpAnswers *)
+     protobuf_c_message_unpack (&training__v1__follow_up_answers__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__follow_up_answers__free_unpacked
+                     (Training__V1__FollowUpAnswers *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__follow_up_answers__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__follow_up_meeting__init
+                     (Training__V1__FollowUpMeeting         *message)
+{
+  static const Training__V1__FollowUpMeeting init_value = TRAINING__V1__FOLLOW_UP_MEETING__INIT;
+  *message = init_value;
+}
+size_t training__v1__follow_up_meeting__get_packed_size
+                     (const Training__V1__FollowUpMeeting *message)
+{
+  assert(message->base.descriptor == &training__v1__follow_up_meeting__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__follow_up_meeting__pack
+                     (const Training__V1__FollowUpMeeting *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__follow_up_meeting__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__follow_up_meeting__pack_to_buffer
+                     (const Training__V1__FollowUpMeeting *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__follow_up_meeting__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__FollowUpMeeting *
+       training__v1__follow_up_meeting__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__FollowUpMeeting *)
+     protobuf_c_message_unpack (&training__v1__follow_up_meeting__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__follow_up_meeting__free_unpacked
+                     (Training__V1__FollowUpMeeting *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__follow_up_meeting__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__list_follow_up_meetings_request__init
+                     (Training__V1__ListFollowUpMeetingsRequest         *message)
+{
+  static const Training__V1__ListFollowUpMeetingsRequest init_value = TRAINING__V1__LIST_FOLLOW_UP_MEETINGS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__list_follow_up_meetings_request__get_packed_size
+                     (const Training__V1__ListFollowUpMeetingsRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__list_follow_up_meetings_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__list_follow_up_meetings_request__pack
+                     (const Training__V1__ListFollowUpMeetingsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__list_follow_up_meetings_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__list_follow_up_meetings_request__pack_to_buffer
+                     (const Training__V1__ListFollowUpMeetingsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__list_follow_up_meetings_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__ListFollowUpMeetingsRequest *
+       training__v1__list_follow_up_meetings_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__ListFollowUpMeetingsRequest *)
+     protobuf_c_message_unpack (&training__v1__list_follow_up_meetings_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__list_follow_up_meetings_request__free_unpacked
+                     (Training__V1__ListFollowUpMeetingsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__list_follow_up_meetings_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__follow_up_meeting_list__init
+                     (Training__V1__FollowUpMeetingList         *message)
+{
+  static const Training__V1__FollowUpMeetingList init_value = TRAINING__V1__FOLLOW_UP_MEETING_LIST__INIT;
+  *message = init_value;
+}
+size_t training__v1__follow_up_meeting_list__get_packed_size
+                     (const Training__V1__FollowUpMeetingList *message)
+{
+  assert(message->base.descriptor == &training__v1__follow_up_meeting_list__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__follow_up_meeting_list__pack
+                     (const Training__V1__FollowUpMeetingList *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__follow_up_meeting_list__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__follow_up_meeting_list__pack_to_buffer
+                     (const Training__V1__FollowUpMeetingList *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__follow_up_meeting_list__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__FollowUpMeetingList *
+       training__v1__follow_up_meeting_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__FollowUpMeetingList *)
+     protobuf_c_message_unpack (&training__v1__follow_up_meeting_list__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__follow_up_meeting_list__free_unpacked
+                     (Training__V1__FollowUpMeetingList *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__follow_up_meeting_list__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   training__v1__record_follow_up_meeting_request__init
+                     (Training__V1__RecordFollowUpMeetingRequest         *message)
+{
+  static const Training__V1__RecordFollowUpMeetingRequest init_value = TRAINING__V1__RECORD_FOLLOW_UP_MEETING_REQUEST__INIT;
+  *message = init_value;
+}
+size_t training__v1__record_follow_up_meeting_request__get_packed_size
+                     (const Training__V1__RecordFollowUpMeetingRequest *message)
+{
+  assert(message->base.descriptor == &training__v1__record_follow_up_meeting_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t training__v1__record_follow_up_meeting_request__pack
+                     (const Training__V1__RecordFollowUpMeetingRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &training__v1__record_follow_up_meeting_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t training__v1__record_follow_up_meeting_request__pack_to_buffer
+                     (const Training__V1__RecordFollowUpMeetingRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &training__v1__record_follow_up_meeting_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Training__V1__RecordFollowUpMeetingRequest *
+       training__v1__record_follow_up_meeting_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Training__V1__RecordFollowUpMeetingRequest *)
+     protobuf_c_message_unpack (&training__v1__record_follow_up_meeting_request__descriptor,
+                                allocator, len, data);
+}
+void   training__v1__record_follow_up_meeting_request__free_unpacked
+                     (Training__V1__RecordFollowUpMeetingRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &training__v1__record_follow_up_meeting_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+static const ProtobufCFieldDescriptor training__v1__follow_up_answers__field_descriptors[5] =
+{
+  {
+    "feeling",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpAnswers, feeling),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "learned",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpAnswers, learned),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "goals_reached",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpAnswers, goals_reached),
+    &training__v1__follow_up_goals_reached__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "future_changes",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpAnswers, future_changes),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "manager_support",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpAnswers, manager_support),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__follow_up_answers__field_indices_by_name[] = {
+  0,   /* field[0] = feeling */
+  3,   /* field[3] = future_changes */
+  2,   /* field[2] = goals_reached */
+  1,   /* field[1] = learned */
+  4,   /* field[4] = manager_support */
+};
+static const ProtobufCIntRange training__v1__follow_up_answers__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor training__v1__follow_up_answers__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.FollowUpAnswers",
+  "FollowUpAnswers",
+  "Training__V1__FollowUpAnswers",
+  "training.v1",
+  sizeof(Training__V1__FollowUpAnswers),
+  5,
+  training__v1__follow_up_answers__field_descriptors,
+  training__v1__follow_up_answers__field_indices_by_name,
+  1,  training__v1__follow_up_answers__number_ranges,
+  (ProtobufCMessageInit) training__v1__follow_up_answers__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__follow_up_meeting__field_descriptors[15] =
+{
+  {
+    "session_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "course_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, course_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_on",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, session_on),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "due_on",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, due_on),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "goals",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, goals),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, state),
+    &training__v1__follow_up_meeting_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "held_by",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, held_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "held_on",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, held_on),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "answers",
+    11,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, answers),
+    &training__v1__follow_up_answers__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "preference",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, preference),
+    &training__v1__learning_preference__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "proposed_methods",
+    13,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Training__V1__FollowUpMeeting, n_proposed_methods),
+    offsetof(Training__V1__FollowUpMeeting, proposed_methods),
+    &training__v1__learning_method__descriptor,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "practice_starts_on",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, practice_starts_on),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "practice_ends_on",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__FollowUpMeeting, practice_ends_on),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__follow_up_meeting__field_indices_by_name[] = {
+  2,   /* field[2] = agent_id */
+  10,   /* field[10] = answers */
+  1,   /* field[1] = course_id */
+  5,   /* field[5] = due_on */
+  6,   /* field[6] = goals */
+  8,   /* field[8] = held_by */
+  9,   /* field[9] = held_on */
+  14,   /* field[14] = practice_ends_on */
+  13,   /* field[13] = practice_starts_on */
+  11,   /* field[11] = preference */
+  12,   /* field[12] = proposed_methods */
+  0,   /* field[0] = session_id */
+  4,   /* field[4] = session_on */
+  7,   /* field[7] = state */
+  3,   /* field[3] = team_id */
+};
+static const ProtobufCIntRange training__v1__follow_up_meeting__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 15 }
+};
+const ProtobufCMessageDescriptor training__v1__follow_up_meeting__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.FollowUpMeeting",
+  "FollowUpMeeting",
+  "Training__V1__FollowUpMeeting",
+  "training.v1",
+  sizeof(Training__V1__FollowUpMeeting),
+  15,
+  training__v1__follow_up_meeting__field_descriptors,
+  training__v1__follow_up_meeting__field_indices_by_name,
+  1,  training__v1__follow_up_meeting__number_ranges,
+  (ProtobufCMessageInit) training__v1__follow_up_meeting__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__list_follow_up_meetings_request__field_descriptors[3] =
+{
+  {
+    "month",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListFollowUpMeetingsRequest, month),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "team_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListFollowUpMeetingsRequest, team_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__ListFollowUpMeetingsRequest, state),
+    &training__v1__follow_up_meeting_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__list_follow_up_meetings_request__field_indices_by_name[] = {
+  0,   /* field[0] = month */
+  2,   /* field[2] = state */
+  1,   /* field[1] = team_id */
+};
+static const ProtobufCIntRange training__v1__list_follow_up_meetings_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor training__v1__list_follow_up_meetings_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.ListFollowUpMeetingsRequest",
+  "ListFollowUpMeetingsRequest",
+  "Training__V1__ListFollowUpMeetingsRequest",
+  "training.v1",
+  sizeof(Training__V1__ListFollowUpMeetingsRequest),
+  3,
+  training__v1__list_follow_up_meetings_request__field_descriptors,
+  training__v1__list_follow_up_meetings_request__field_indices_by_name,
+  1,  training__v1__list_follow_up_meetings_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__list_follow_up_meetings_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__follow_up_meeting_list__field_descriptors[1] =
+{
+  {
+    "meetings",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Training__V1__FollowUpMeetingList, n_meetings),
+    offsetof(Training__V1__FollowUpMeetingList, meetings),
+    &training__v1__follow_up_meeting__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__follow_up_meeting_list__field_indices_by_name[] = {
+  0,   /* field[0] = meetings */
+};
+static const ProtobufCIntRange training__v1__follow_up_meeting_list__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor training__v1__follow_up_meeting_list__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.FollowUpMeetingList",
+  "FollowUpMeetingList",
+  "Training__V1__FollowUpMeetingList",
+  "training.v1",
+  sizeof(Training__V1__FollowUpMeetingList),
+  1,
+  training__v1__follow_up_meeting_list__field_descriptors,
+  training__v1__follow_up_meeting_list__field_indices_by_name,
+  1,  training__v1__follow_up_meeting_list__number_ranges,
+  (ProtobufCMessageInit) training__v1__follow_up_meeting_list__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor training__v1__record_follow_up_meeting_request__field_descriptors[10] =
+{
+  {
+    "session_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordFollowUpMeetingRequest, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "agent_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordFollowUpMeetingRequest, agent_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "held_by",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordFollowUpMeetingRequest, held_by),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "held_on",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordFollowUpMeetingRequest, held_on),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "feeling",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordFollowUpMeetingRequest, feeling),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "learned",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordFollowUpMeetingRequest, learned),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "goals_reached",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordFollowUpMeetingRequest, goals_reached),
+    &training__v1__follow_up_goals_reached__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "future_changes",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordFollowUpMeetingRequest, future_changes),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "manager_support",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordFollowUpMeetingRequest, manager_support),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "preference",
+    10,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Training__V1__RecordFollowUpMeetingRequest, preference),
+    &training__v1__learning_preference__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned training__v1__record_follow_up_meeting_request__field_indices_by_name[] = {
+  1,   /* field[1] = agent_id */
+  4,   /* field[4] = feeling */
+  7,   /* field[7] = future_changes */
+  6,   /* field[6] = goals_reached */
+  2,   /* field[2] = held_by */
+  3,   /* field[3] = held_on */
+  5,   /* field[5] = learned */
+  8,   /* field[8] = manager_support */
+  9,   /* field[9] = preference */
+  0,   /* field[0] = session_id */
+};
+static const ProtobufCIntRange training__v1__record_follow_up_meeting_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 10 }
+};
+const ProtobufCMessageDescriptor training__v1__record_follow_up_meeting_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "training.v1.RecordFollowUpMeetingRequest",
+  "RecordFollowUpMeetingRequest",
+  "Training__V1__RecordFollowUpMeetingRequest",
+  "training.v1",
+  sizeof(Training__V1__RecordFollowUpMeetingRequest),
+  10,
+  training__v1__record_follow_up_meeting_request__field_descriptors,
+  training__v1__record_follow_up_meeting_request__field_indices_by_name,
+  1,  training__v1__record_follow_up_meeting_request__number_ranges,
+  (ProtobufCMessageInit) training__v1__record_follow_up_meeting_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue training__v1__follow_up_meeting_state__enum_values_by_number[4] =
+{
+  { "FOLLOW_UP_MEETING_STATE_UNSPECIFIED", "TRAINING__V1__FOLLOW_UP_MEETING_STATE__FOLLOW_UP_MEETING_STATE_UNSPECIFIED", 0 },
+  { "FOLLOW_UP_MEETING_DUE", "TRAINING__V1__FOLLOW_UP_MEETING_STATE__FOLLOW_UP_MEETING_DUE", 1 },
+  { "FOLLOW_UP_MEETING_HELD", "TRAINING__V1__FOLLOW_UP_MEETING_STATE__FOLLOW_UP_MEETING_HELD", 2 },
+  { "FOLLOW_UP_MEETING_OVERDUE", "TRAINING__V1__FOLLOW_UP_MEETING_STATE__FOLLOW_UP_MEETING_OVERDUE", 3 },
+};
+static const ProtobufCIntRange training__v1__follow_up_meeting_state__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex training__v1__follow_up_meeting_state__enum_values_by_name[4] =
+{
+  { "FOLLOW_UP_MEETING_DUE", 1 },
+  { "FOLLOW_UP_MEETING_HELD", 2 },
+  { "FOLLOW_UP_MEETING_OVERDUE", 3 },
+  { "FOLLOW_UP_MEETING_STATE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__follow_up_meeting_state__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.FollowUpMeetingState",
+  "FollowUpMeetingState",
+  "Training__V1__FollowUpMeetingState",
+  "training.v1",
+  4,
+  training__v1__follow_up_meeting_state__enum_values_by_number,
+  4,
+  training__v1__follow_up_meeting_state__enum_values_by_name,
+  1,
+  training__v1__follow_up_meeting_state__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__follow_up_goals_reached__enum_values_by_number[5] =
+{
+  { "FOLLOW_UP_GOALS_REACHED_UNSPECIFIED", "TRAINING__V1__FOLLOW_UP_GOALS_REACHED__FOLLOW_UP_GOALS_REACHED_UNSPECIFIED", 0 },
+  { "FOLLOW_UP_GOALS_REACHED", "TRAINING__V1__FOLLOW_UP_GOALS_REACHED__FOLLOW_UP_GOALS_REACHED", 1 },
+  { "FOLLOW_UP_GOALS_PARTLY_REACHED", "TRAINING__V1__FOLLOW_UP_GOALS_REACHED__FOLLOW_UP_GOALS_PARTLY_REACHED", 2 },
+  { "FOLLOW_UP_GOALS_NOT_REACHED", "TRAINING__V1__FOLLOW_UP_GOALS_REACHED__FOLLOW_UP_GOALS_NOT_REACHED", 3 },
+  { "FOLLOW_UP_NO_GOALS_AGREED", "TRAINING__V1__FOLLOW_UP_GOALS_REACHED__FOLLOW_UP_NO_GOALS_AGREED", 4 },
+};
+static const ProtobufCIntRange training__v1__follow_up_goals_reached__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex training__v1__follow_up_goals_reached__enum_values_by_name[5] =
+{
+  { "FOLLOW_UP_GOALS_NOT_REACHED", 3 },
+  { "FOLLOW_UP_GOALS_PARTLY_REACHED", 2 },
+  { "FOLLOW_UP_GOALS_REACHED", 1 },
+  { "FOLLOW_UP_GOALS_REACHED_UNSPECIFIED", 0 },
+  { "FOLLOW_UP_NO_GOALS_AGREED", 4 },
+};
+const ProtobufCEnumDescriptor training__v1__follow_up_goals_reached__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.FollowUpGoalsReached",
+  "FollowUpGoalsReached",
+  "Training__V1__FollowUpGoalsReached",
+  "training.v1",
+  5,
+  training__v1__follow_up_goals_reached__enum_values_by_number,
+  5,
+  training__v1__follow_up_goals_reached__enum_values_by_name,
+  1,
+  training__v1__follow_up_goals_reached__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__learning_preference__enum_values_by_number[6] =
+{
+  { "LEARNING_PREFERENCE_UNSPECIFIED", "TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_UNSPECIFIED", 0 },
+  { "LEARNING_PREFERENCE_LISTENING", "TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_LISTENING", 1 },
+  { "LEARNING_PREFERENCE_DIRECT_EXPERIENCE", "TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_DIRECT_EXPERIENCE", 2 },
+  { "LEARNING_PREFERENCE_READING", "TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_READING", 3 },
+  { "LEARNING_PREFERENCE_DEMONSTRATION", "TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_DEMONSTRATION", 4 },
+  { "LEARNING_PREFERENCE_DISCUSSION", "TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_DISCUSSION", 5 },
+};
+static const ProtobufCIntRange training__v1__learning_preference__value_ranges[] = {
+{0, 0},{0, 6}
+};
+static const ProtobufCEnumValueIndex training__v1__learning_preference__enum_values_by_name[6] =
+{
+  { "LEARNING_PREFERENCE_DEMONSTRATION", 4 },
+  { "LEARNING_PREFERENCE_DIRECT_EXPERIENCE", 2 },
+  { "LEARNING_PREFERENCE_DISCUSSION", 5 },
+  { "LEARNING_PREFERENCE_LISTENING", 1 },
+  { "LEARNING_PREFERENCE_READING", 3 },
+  { "LEARNING_PREFERENCE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor training__v1__learning_preference__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.LearningPreference",
+  "LearningPreference",
+  "Training__V1__LearningPreference",
+  "training.v1",
+  6,
+  training__v1__learning_preference__enum_values_by_number,
+  6,
+  training__v1__learning_preference__enum_values_by_name,
+  1,
+  training__v1__learning_preference__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue training__v1__learning_method__enum_values_by_number[11] =
+{
+  { "LEARNING_METHOD_UNSPECIFIED", "TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_UNSPECIFIED", 0 },
+  { "LEARNING_METHOD_RECORDED_CALLS", "TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_RECORDED_CALLS", 1 },
+  { "LEARNING_METHOD_PODCASTS", "TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_PODCASTS", 2 },
+  { "LEARNING_METHOD_FLOOR_SHADOWING", "TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_FLOOR_SHADOWING", 3 },
+  { "LEARNING_METHOD_SIMULATIONS", "TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_SIMULATIONS", 4 },
+  { "LEARNING_METHOD_KNOWLEDGE_BASE_ARTICLES", "TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_KNOWLEDGE_BASE_ARTICLES", 5 },
+  { "LEARNING_METHOD_MANUALS", "TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_MANUALS", 6 },
+  { "LEARNING_METHOD_VIDEOS", "TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_VIDEOS", 7 },
+  { "LEARNING_METHOD_SIDE_BY_SIDE", "TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_SIDE_BY_SIDE", 8 },
+  { "LEARNING_METHOD_STUDY_GROUPS", "TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_STUDY_GROUPS", 9 },
+  { "LEARNING_METHOD_ONE_TO_ONE_DISCUSSION", "TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_ONE_TO_ONE_DISCUSSION", 10 },
+};
+static const ProtobufCIntRange training__v1__learning_method__value_ranges[] = {
+{0, 0},{0, 11}
+};
+static const ProtobufCEnumValueIndex training__v1__learning_method__enum_values_by_name[11] =
+{
+  { "LEARNING_METHOD_FLOOR_SHADOWING", 3 },
+  { "LEARNING_METHOD_KNOWLEDGE_BASE_ARTICLES", 5 },
+  { "LEARNING_METHOD_MANUALS", 6 },
+  { "LEARNING_METHOD_ONE_TO_ONE_DISCUSSION", 10 },
+  { "LEARNING_METHOD_PODCASTS", 2 },
+  { "LEARNING_METHOD_RECORDED_CALLS", 1 },
+  { "LEARNING_METHOD_SIDE_BY_SIDE", 8 },
+  { "LEARNING_METHOD_SIMULATIONS", 4 },
+  { "LEARNING_METHOD_STUDY_GROUPS", 9 },
+  { "LEARNING_METHOD_UNSPECIFIED", 0 },
+  { "LEARNING_METHOD_VIDEOS", 7 },
+};
+const ProtobufCEnumDescriptor training__v1__learning_method__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "training.v1.LearningMethod",
+  "LearningMethod",
+  "Training__V1__LearningMethod",
+  "training.v1",
+  11,
+  training__v1__learning_method__enum_values_by_number,
+  11,
+  training__v1__learning_method__enum_values_by_name,
+  1,
+  training__v1__learning_method__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor training__v1__effectiveness_review__method_descriptors[2] =
+{
+  { "ListFollowUpMeetings", &training__v1__list_follow_up_meetings_request__descriptor, &training__v1__follow_up_meeting_list__descriptor },
+  { "RecordFollowUpMeeting", &training__v1__record_follow_up_meeting_request__descriptor, &training__v1__follow_up_meeting__descriptor },
 };
 const unsigned training__v1__effectiveness_review__method_indices_by_name[] = {
+  0,        /* ListFollowUpMeetings */
+  1         /* RecordFollowUpMeeting */
 };
 const ProtobufCServiceDescriptor training__v1__effectiveness_review__descriptor =
 {
@@ -19,10 +963,26 @@ const ProtobufCServiceDescriptor training__v1__effectiveness_review__descriptor 
   "EffectivenessReview",
   "Training__V1__EffectivenessReview",
   "training.v1",
-  0,
+  2,
   training__v1__effectiveness_review__method_descriptors,
   training__v1__effectiveness_review__method_indices_by_name
 };
+void training__v1__effectiveness_review__list_follow_up_meetings(ProtobufCService *service,
+                                                                 const Training__V1__ListFollowUpMeetingsRequest *input,
+                                                                 Training__V1__FollowUpMeetingList_Closure closure,
+                                                                 void *closure_data)
+{
+  assert(service->descriptor == &training__v1__effectiveness_review__descriptor);
+  service->invoke(service, 0, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void training__v1__effectiveness_review__record_follow_up_meeting(ProtobufCService *service,
+                                                                  const Training__V1__RecordFollowUpMeetingRequest *input,
+                                                                  Training__V1__FollowUpMeeting_Closure closure,
+                                                                  void *closure_data)
+{
+  assert(service->descriptor == &training__v1__effectiveness_review__descriptor);
+  service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void training__v1__effectiveness_review__init (Training__V1__EffectivenessReview_Service *service,
                                                Training__V1__EffectivenessReview_ServiceDestroy destroy)
 {

@@ -15,15 +15,444 @@ PROTOBUF_C__BEGIN_DECLS
 #endif
 
 
+typedef struct Training__V1__FollowUpAnswers Training__V1__FollowUpAnswers;
+typedef struct Training__V1__FollowUpMeeting Training__V1__FollowUpMeeting;
+typedef struct Training__V1__ListFollowUpMeetingsRequest Training__V1__ListFollowUpMeetingsRequest;
+typedef struct Training__V1__FollowUpMeetingList Training__V1__FollowUpMeetingList;
+typedef struct Training__V1__RecordFollowUpMeetingRequest Training__V1__RecordFollowUpMeetingRequest;
 
 
 /* --- enums --- */
 
+/*
+ * Where a follow-up meeting stands, on the day of the read.
+ */
+typedef enum _Training__V1__FollowUpMeetingState {
+  /*
+   * In a request: any state. Never in a response.
+   */
+  TRAINING__V1__FOLLOW_UP_MEETING_STATE__FOLLOW_UP_MEETING_STATE_UNSPECIFIED = 0,
+  /*
+   * Not held, and its due date is today or later.
+   */
+  TRAINING__V1__FOLLOW_UP_MEETING_STATE__FOLLOW_UP_MEETING_DUE = 1,
+  /*
+   * Recorded (RecordFollowUpMeeting).
+   */
+  TRAINING__V1__FOLLOW_UP_MEETING_STATE__FOLLOW_UP_MEETING_HELD = 2,
+  /*
+   * Not held, and its due date has passed.
+   */
+  TRAINING__V1__FOLLOW_UP_MEETING_STATE__FOLLOW_UP_MEETING_OVERDUE = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__FOLLOW_UP_MEETING_STATE)
+} Training__V1__FollowUpMeetingState;
+/*
+ * Whether the goals agreed before the training (at the goal talk) were reached.
+ */
+typedef enum _Training__V1__FollowUpGoalsReached {
+  /*
+   * Not an answer: a request with it is INVALID_ARGUMENT.
+   */
+  TRAINING__V1__FOLLOW_UP_GOALS_REACHED__FOLLOW_UP_GOALS_REACHED_UNSPECIFIED = 0,
+  /*
+   * Reached.
+   */
+  TRAINING__V1__FOLLOW_UP_GOALS_REACHED__FOLLOW_UP_GOALS_REACHED = 1,
+  /*
+   * Partly reached.
+   */
+  TRAINING__V1__FOLLOW_UP_GOALS_REACHED__FOLLOW_UP_GOALS_PARTLY_REACHED = 2,
+  /*
+   * Not reached.
+   */
+  TRAINING__V1__FOLLOW_UP_GOALS_REACHED__FOLLOW_UP_GOALS_NOT_REACHED = 3,
+  /*
+   * Only (and required) when the meeting has no goals.
+   */
+  TRAINING__V1__FOLLOW_UP_GOALS_REACHED__FOLLOW_UP_NO_GOALS_AGREED = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__FOLLOW_UP_GOALS_REACHED)
+} Training__V1__FollowUpGoalsReached;
+/*
+ * How the agent prefers to learn (seed 004: 倾听, 直接体验, 阅读, 实践演示, 讨论).
+ */
+typedef enum _Training__V1__LearningPreference {
+  /*
+   * Not a preference: a request with it is INVALID_ARGUMENT.
+   */
+  TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_UNSPECIFIED = 0,
+  /*
+   * Lectures, recorded calls.
+   */
+  TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_LISTENING = 1,
+  /*
+   * Role play, practice at work.
+   */
+  TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_DIRECT_EXPERIENCE = 2,
+  /*
+   * Books, manuals, articles.
+   */
+  TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_READING = 3,
+  /*
+   * Watching an expert or a video.
+   */
+  TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_DEMONSTRATION = 4,
+  /*
+   * One to one or in groups.
+   */
+  TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_DISCUSSION = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__LEARNING_PREFERENCE)
+} Training__V1__LearningPreference;
+/*
+ * A way to keep practising after a training, proposed from the preference (best fit first).
+ */
+typedef enum _Training__V1__LearningMethod {
+  /*
+   * Never in a response.
+   */
+  TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_UNSPECIFIED = 0,
+  /*
+   * Listen to recorded model calls (listening).
+   */
+  TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_RECORDED_CALLS = 1,
+  /*
+   * Podcasts and recorded lessons (listening).
+   */
+  TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_PODCASTS = 2,
+  /*
+   * Shadow an experienced agent (direct experience).
+   */
+  TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_FLOOR_SHADOWING = 3,
+  /*
+   * Simulated calls and role play (direct experience).
+   */
+  TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_SIMULATIONS = 4,
+  /*
+   * Knowledge base articles (reading).
+   */
+  TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_KNOWLEDGE_BASE_ARTICLES = 5,
+  /*
+   * Manuals and scripts (reading).
+   */
+  TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_MANUALS = 6,
+  /*
+   * Demonstration videos (demonstration).
+   */
+  TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_VIDEOS = 7,
+  /*
+   * Side by side with a senior agent (demonstration).
+   */
+  TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_SIDE_BY_SIDE = 8,
+  /*
+   * Study groups (discussion).
+   */
+  TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_STUDY_GROUPS = 9,
+  /*
+   * One-to-one discussion with the team leader (discussion).
+   */
+  TRAINING__V1__LEARNING_METHOD__LEARNING_METHOD_ONE_TO_ONE_DISCUSSION = 10
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(TRAINING__V1__LEARNING_METHOD)
+} Training__V1__LearningMethod;
 
 /* --- messages --- */
 
+/*
+ * Seed 004's five questions, as answered in the meeting.
+ */
+struct  Training__V1__FollowUpAnswers
+{
+  ProtobufCMessage base;
+  /*
+   * How the training felt, 1 (poor) to 5 (very good).
+   */
+  uint32_t feeling;
+  /*
+   * What was learned: 1-2,000 characters.
+   */
+  char *learned;
+  /*
+   * About the meeting's goals.
+   */
+  Training__V1__FollowUpGoalsReached goals_reached;
+  /*
+   * What future trainings should change: 0-2,000 characters.
+   */
+  char *future_changes;
+  /*
+   * How the manager can help apply it: 0-2,000 characters.
+   */
+  char *manager_support;
+};
+#define TRAINING__V1__FOLLOW_UP_ANSWERS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__follow_up_answers__descriptor) \
+    , 0, (char *)protobuf_c_empty_string, TRAINING__V1__FOLLOW_UP_GOALS_REACHED__FOLLOW_UP_GOALS_REACHED_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * The follow-up meeting of one attendee of one session: due a policy number of days
+ * (policies.meeting_after_days, default 14) after the session's completion, created when
+ * the scheduling service's SessionCompleted reports the agent attended.
+ */
+struct  Training__V1__FollowUpMeeting
+{
+  ProtobufCMessage base;
+  char *session_id;
+  char *course_id;
+  char *agent_id;
+  /*
+   * The agent's team at placement (from the event).
+   */
+  char *team_id;
+  /*
+   * "YYYY-MM-DD": the session's completion date.
+   */
+  char *session_on;
+  /*
+   * "YYYY-MM-DD": session_on + meeting_after_days, fixed when created.
+   */
+  char *due_on;
+  /*
+   * The goals agreed before the training; empty if none were recorded.
+   */
+  char *goals;
+  /*
+   * On the day of the read.
+   */
+  Training__V1__FollowUpMeetingState state;
+  /*
+   * Empty until held: the team leader who held it.
+   */
+  char *held_by;
+  /*
+   * Empty until held: "YYYY-MM-DD".
+   */
+  char *held_on;
+  /*
+   * Absent until held.
+   */
+  Training__V1__FollowUpAnswers *answers;
+  /*
+   * UNSPECIFIED until held.
+   */
+  Training__V1__LearningPreference preference;
+  /*
+   * The continuing-learning plan's methods; empty until held.
+   */
+  size_t n_proposed_methods;
+  Training__V1__LearningMethod *proposed_methods;
+  /*
+   * The plan's month of practice: from held_on…
+   */
+  char *practice_starts_on;
+  /*
+   * …to this day, inclusive (policies.practice_days, default 30). Empty until held.
+   */
+  char *practice_ends_on;
+};
+#define TRAINING__V1__FOLLOW_UP_MEETING__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__follow_up_meeting__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TRAINING__V1__FOLLOW_UP_MEETING_STATE__FOLLOW_UP_MEETING_STATE_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, NULL, TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_UNSPECIFIED, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Training__V1__ListFollowUpMeetingsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Optional "YYYY-MM": only meetings due in that month.
+   */
+  char *month;
+  /*
+   * Optional: only that team's meetings; an id when given.
+   */
+  char *team_id;
+  /*
+   * Optional: only meetings in that state today (UNSPECIFIED: any).
+   */
+  Training__V1__FollowUpMeetingState state;
+};
+#define TRAINING__V1__LIST_FOLLOW_UP_MEETINGS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__list_follow_up_meetings_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TRAINING__V1__FOLLOW_UP_MEETING_STATE__FOLLOW_UP_MEETING_STATE_UNSPECIFIED }
+
+
+struct  Training__V1__FollowUpMeetingList
+{
+  ProtobufCMessage base;
+  /*
+   * By due_on, then session_id, then agent_id.
+   */
+  size_t n_meetings;
+  Training__V1__FollowUpMeeting **meetings;
+};
+#define TRAINING__V1__FOLLOW_UP_MEETING_LIST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__follow_up_meeting_list__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * The meeting as held: the five answers and the agent's preferred way of learning, from
+ * which the continuing-learning plan is proposed (starting on held_on).
+ */
+struct  Training__V1__RecordFollowUpMeetingRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Required, an id: the meeting's session.
+   */
+  char *session_id;
+  /*
+   * Required, an id: the attendee.
+   */
+  char *agent_id;
+  /*
+   * Required, an id: the team leader who held it.
+   */
+  char *held_by;
+  /*
+   * Required "YYYY-MM-DD": after session_on, not after today.
+   */
+  char *held_on;
+  /*
+   * Required, 1-5.
+   */
+  uint32_t feeling;
+  /*
+   * Required, 1-2,000 characters.
+   */
+  char *learned;
+  /*
+   * Required; FOLLOW_UP_NO_GOALS_AGREED exactly when the meeting has no goals.
+   */
+  Training__V1__FollowUpGoalsReached goals_reached;
+  /*
+   * Optional, at most 2,000 characters.
+   */
+  char *future_changes;
+  /*
+   * Optional, at most 2,000 characters.
+   */
+  char *manager_support;
+  /*
+   * Required (not UNSPECIFIED).
+   */
+  Training__V1__LearningPreference preference;
+};
+#define TRAINING__V1__RECORD_FOLLOW_UP_MEETING_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&training__v1__record_follow_up_meeting_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, TRAINING__V1__FOLLOW_UP_GOALS_REACHED__FOLLOW_UP_GOALS_REACHED_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, TRAINING__V1__LEARNING_PREFERENCE__LEARNING_PREFERENCE_UNSPECIFIED }
+
+
+/* Training__V1__FollowUpAnswers methods */
+void   training__v1__follow_up_answers__init
+                     (Training__V1__FollowUpAnswers         *message);
+size_t training__v1__follow_up_answers__get_packed_size
+                     (const Training__V1__FollowUpAnswers   *message);
+size_t training__v1__follow_up_answers__pack
+                     (const Training__V1__FollowUpAnswers   *message,
+                      uint8_t             *out);
+size_t training__v1__follow_up_answers__pack_to_buffer
+                     (const Training__V1__FollowUpAnswers   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__FollowUpAnswers *
+       training__v1__follow_up_answers__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__follow_up_answers__free_unpacked
+                     (Training__V1__FollowUpAnswers *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__FollowUpMeeting methods */
+void   training__v1__follow_up_meeting__init
+                     (Training__V1__FollowUpMeeting         *message);
+size_t training__v1__follow_up_meeting__get_packed_size
+                     (const Training__V1__FollowUpMeeting   *message);
+size_t training__v1__follow_up_meeting__pack
+                     (const Training__V1__FollowUpMeeting   *message,
+                      uint8_t             *out);
+size_t training__v1__follow_up_meeting__pack_to_buffer
+                     (const Training__V1__FollowUpMeeting   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__FollowUpMeeting *
+       training__v1__follow_up_meeting__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__follow_up_meeting__free_unpacked
+                     (Training__V1__FollowUpMeeting *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__ListFollowUpMeetingsRequest methods */
+void   training__v1__list_follow_up_meetings_request__init
+                     (Training__V1__ListFollowUpMeetingsRequest         *message);
+size_t training__v1__list_follow_up_meetings_request__get_packed_size
+                     (const Training__V1__ListFollowUpMeetingsRequest   *message);
+size_t training__v1__list_follow_up_meetings_request__pack
+                     (const Training__V1__ListFollowUpMeetingsRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__list_follow_up_meetings_request__pack_to_buffer
+                     (const Training__V1__ListFollowUpMeetingsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__ListFollowUpMeetingsRequest *
+       training__v1__list_follow_up_meetings_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__list_follow_up_meetings_request__free_unpacked
+                     (Training__V1__ListFollowUpMeetingsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__FollowUpMeetingList methods */
+void   training__v1__follow_up_meeting_list__init
+                     (Training__V1__FollowUpMeetingList         *message);
+size_t training__v1__follow_up_meeting_list__get_packed_size
+                     (const Training__V1__FollowUpMeetingList   *message);
+size_t training__v1__follow_up_meeting_list__pack
+                     (const Training__V1__FollowUpMeetingList   *message,
+                      uint8_t             *out);
+size_t training__v1__follow_up_meeting_list__pack_to_buffer
+                     (const Training__V1__FollowUpMeetingList   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__FollowUpMeetingList *
+       training__v1__follow_up_meeting_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__follow_up_meeting_list__free_unpacked
+                     (Training__V1__FollowUpMeetingList *message,
+                      ProtobufCAllocator *allocator);
+/* Training__V1__RecordFollowUpMeetingRequest methods */
+void   training__v1__record_follow_up_meeting_request__init
+                     (Training__V1__RecordFollowUpMeetingRequest         *message);
+size_t training__v1__record_follow_up_meeting_request__get_packed_size
+                     (const Training__V1__RecordFollowUpMeetingRequest   *message);
+size_t training__v1__record_follow_up_meeting_request__pack
+                     (const Training__V1__RecordFollowUpMeetingRequest   *message,
+                      uint8_t             *out);
+size_t training__v1__record_follow_up_meeting_request__pack_to_buffer
+                     (const Training__V1__RecordFollowUpMeetingRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Training__V1__RecordFollowUpMeetingRequest *
+       training__v1__record_follow_up_meeting_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   training__v1__record_follow_up_meeting_request__free_unpacked
+                     (Training__V1__RecordFollowUpMeetingRequest *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
+typedef void (*Training__V1__FollowUpAnswers_Closure)
+                 (const Training__V1__FollowUpAnswers *message,
+                  void *closure_data);
+typedef void (*Training__V1__FollowUpMeeting_Closure)
+                 (const Training__V1__FollowUpMeeting *message,
+                  void *closure_data);
+typedef void (*Training__V1__ListFollowUpMeetingsRequest_Closure)
+                 (const Training__V1__ListFollowUpMeetingsRequest *message,
+                  void *closure_data);
+typedef void (*Training__V1__FollowUpMeetingList_Closure)
+                 (const Training__V1__FollowUpMeetingList *message,
+                  void *closure_data);
+typedef void (*Training__V1__RecordFollowUpMeetingRequest_Closure)
+                 (const Training__V1__RecordFollowUpMeetingRequest *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -31,6 +460,14 @@ typedef struct Training__V1__EffectivenessReview_Service Training__V1__Effective
 struct Training__V1__EffectivenessReview_Service
 {
   ProtobufCService base;
+  void (*list_follow_up_meetings)(Training__V1__EffectivenessReview_Service *service,
+                                  const Training__V1__ListFollowUpMeetingsRequest *input,
+                                  Training__V1__FollowUpMeetingList_Closure closure,
+                                  void *closure_data);
+  void (*record_follow_up_meeting)(Training__V1__EffectivenessReview_Service *service,
+                                   const Training__V1__RecordFollowUpMeetingRequest *input,
+                                   Training__V1__FollowUpMeeting_Closure closure,
+                                   void *closure_data);
 };
 typedef void (*Training__V1__EffectivenessReview_ServiceDestroy)(Training__V1__EffectivenessReview_Service *);
 void training__v1__effectiveness_review__init (Training__V1__EffectivenessReview_Service *service,
@@ -38,10 +475,29 @@ void training__v1__effectiveness_review__init (Training__V1__EffectivenessReview
 #define TRAINING__V1__EFFECTIVENESS_REVIEW__BASE_INIT \
     { &training__v1__effectiveness_review__descriptor, protobuf_c_service_invoke_internal, NULL }
 #define TRAINING__V1__EFFECTIVENESS_REVIEW__INIT(function_prefix__) \
-    { TRAINING__V1__EFFECTIVENESS_REVIEW__BASE_INIT  }
+    { TRAINING__V1__EFFECTIVENESS_REVIEW__BASE_INIT,\
+      function_prefix__ ## list_follow_up_meetings,\
+      function_prefix__ ## record_follow_up_meeting  }
+void training__v1__effectiveness_review__list_follow_up_meetings(ProtobufCService *service,
+                                                                 const Training__V1__ListFollowUpMeetingsRequest *input,
+                                                                 Training__V1__FollowUpMeetingList_Closure closure,
+                                                                 void *closure_data);
+void training__v1__effectiveness_review__record_follow_up_meeting(ProtobufCService *service,
+                                                                  const Training__V1__RecordFollowUpMeetingRequest *input,
+                                                                  Training__V1__FollowUpMeeting_Closure closure,
+                                                                  void *closure_data);
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    training__v1__follow_up_meeting_state__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__follow_up_goals_reached__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__learning_preference__descriptor;
+extern const ProtobufCEnumDescriptor    training__v1__learning_method__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__follow_up_answers__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__follow_up_meeting__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__list_follow_up_meetings_request__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__follow_up_meeting_list__descriptor;
+extern const ProtobufCMessageDescriptor training__v1__record_follow_up_meeting_request__descriptor;
 extern const ProtobufCServiceDescriptor training__v1__effectiveness_review__descriptor;
 
 PROTOBUF_C__END_DECLS
