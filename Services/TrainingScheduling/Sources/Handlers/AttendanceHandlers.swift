@@ -30,12 +30,10 @@ struct AttendanceHandlers: Sendable {
 
     func recordAttendance(_ request: RecordAttendanceRequest, _ context: CallContext) async throws -> RecordAttendanceResponse {
         var problems = FieldRules.identifier(request.sessionId, "session_id") + FieldRules.identifier(request.recordedBy, "recorded_by")
-        let month = PlanningMonth(request.month)
-        if month == nil { problems.insert(FieldViolation(subject: "month", description: "must be a month YYYY-MM"), at: 0) }
         if request.records.isEmpty || request.records.count > 1000 {
             problems.append(FieldViolation(subject: "records", description: "must hold 1 to 1000 records (it holds \(request.records.count))"))
         }
-        guard problems.isEmpty, let month else { throw SchedulingCallError.invalid(problems) }
+        let month = try SchedulingHandlers.month(request.month, plus: problems)
         let session = SessionID(request.sessionId)
         let now = self.now, settings = self.settings, outbox = self.outbox
         return try await database.idempotentWrite(context, now: now) { db in

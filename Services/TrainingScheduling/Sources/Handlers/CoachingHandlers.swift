@@ -47,15 +47,6 @@ struct CoachingHandlers: Sendable {
         router.registerAsync(TrainingSchedulingMethods.listCoachingRequests, handler: listCoachingRequests)
     }
 
-    /// The month, with the other field problems of the request: every problem is reported at once.
-    private static func month(_ text: String, plus problems: [FieldViolation]) throws(SchedulingCallError) -> PlanningMonth {
-        var problems = problems
-        let month = PlanningMonth(text)
-        if month == nil { problems.insert(FieldViolation(subject: "month", description: "must be a month YYYY-MM"), at: 0) }
-        guard problems.isEmpty, let month else { throw .invalid(problems) }
-        return month
-    }
-
     private static func requireValid(_ problems: [FieldViolation]) throws(SchedulingCallError) {
         guard problems.isEmpty else { throw .invalid(problems) }
     }
@@ -77,7 +68,7 @@ struct CoachingHandlers: Sendable {
         var problems = FieldRules.identifier(request.agentId, "agent_id") + FieldRules.identifier(request.teamLeaderId, "team_leader_id")
         problems += CoachingText.violations(request.summary, "summary", maximum: Self.maximumSummary)
         problems += CoachingText.violations(request.suggestion, "suggestion", maximum: Self.maximumSummary)
-        let month = try Self.month(request.month, plus: problems)
+        let month = try SchedulingHandlers.month(request.month, plus: problems)
         let agent = AgentID(request.agentId)
         let now = self.now
         return try await database.idempotentWrite(context, now: now) { db in
@@ -90,7 +81,7 @@ struct CoachingHandlers: Sendable {
     }
 
     func listProblemSummaries(_ request: ListProblemSummariesRequest, _ context: CallContext) async throws -> ProblemSummaryList {
-        let month = try Self.month(request.month, plus: request.teamId.isEmpty ? [] : FieldRules.identifier(request.teamId, "team_id"))
+        let month = try SchedulingHandlers.month(request.month, plus: request.teamId.isEmpty ? [] : FieldRules.identifier(request.teamId, "team_id"))
         return try await database.read(context) { db in
             guard let tier = try repository.coachingTier(month, db) else {
                 throw SchedulingCallError.notFound("no closed tiers for \(month): \(month.month.previous) is not closed")
@@ -127,7 +118,7 @@ struct CoachingHandlers: Sendable {
         } catch {
             if case .invalid(let found) = error { problems += found }
         }
-        let month = try Self.month(request.month, plus: problems)
+        let month = try SchedulingHandlers.month(request.month, plus: problems)
         let agent = AgentID(request.agentId)
         let now = self.now, planned = stages
         return try await database.idempotentWrite(context, now: now) { db in
@@ -137,7 +128,7 @@ struct CoachingHandlers: Sendable {
     }
 
     func getCoachingPlan(_ request: GetCoachingPlanRequest, _ context: CallContext) async throws -> TrainingWire.CoachingPlan {
-        let month = try Self.month(request.month, plus: FieldRules.identifier(request.agentId, "agent_id"))
+        let month = try SchedulingHandlers.month(request.month, plus: FieldRules.identifier(request.agentId, "agent_id"))
         let agent = AgentID(request.agentId)
         let plan = try await database.read(context) { db in try repository.plan(month: month.description, agent: agent, db) }
         guard let plan else { throw SchedulingCallError.notFound("agent \(agent) has no staged coaching plan for \(month)") }
@@ -238,7 +229,7 @@ struct CoachingHandlers: Sendable {
         let agents = try enrolment.agents(month: key, db)
         if agents.contains(where: { $0.id == agent }) {
             let policy = settings.placement
-            let (input, _) = try enrolment.placementInput(month: key, agents: agents, policy: policy, db)
+            let input = try enrolment.placementInput(month: key, agents: agents, policy: policy, db)
             var floor = try FloorCoverage(
                 agents: agents, shifts: input.shifts, forecasts: input.forecasts, maximumTeamShareOffFloor: policy.maximumTeamShareOffFloor)
             for seat in try enrolment.enrolments(month: key, db) {

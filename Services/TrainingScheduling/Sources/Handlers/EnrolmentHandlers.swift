@@ -51,7 +51,7 @@ struct EnrolmentHandlers: Sendable {
     }
 
     func getAgentSchedule(_ request: GetAgentScheduleRequest, _ context: CallContext) async throws -> ScheduleResponse {
-        let month = try Self.month(request.month, plus: FieldRules.identifier(request.agentId, "agent_id"))
+        let month = try SchedulingHandlers.month(request.month, plus: FieldRules.identifier(request.agentId, "agent_id"))
         let agent = AgentID(request.agentId)
         return try await database.read(context) { db in
             _ = try requireRun(month, db)
@@ -64,7 +64,7 @@ struct EnrolmentHandlers: Sendable {
     }
 
     func getTeamSchedule(_ request: GetTeamScheduleRequest, _ context: CallContext) async throws -> ScheduleResponse {
-        let month = try Self.month(request.month, plus: FieldRules.identifier(request.teamId, "team_id"))
+        let month = try SchedulingHandlers.month(request.month, plus: FieldRules.identifier(request.teamId, "team_id"))
         let team = TeamID(request.teamId)
         return try await database.read(context) { db in
             _ = try requireRun(month, db)
@@ -77,7 +77,7 @@ struct EnrolmentHandlers: Sendable {
     }
 
     func getSessionSchedule(_ request: GetSessionScheduleRequest, _ context: CallContext) async throws -> GetSessionScheduleResponse {
-        let month = try Self.month(request.month, plus: FieldRules.identifier(request.sessionId, "session_id"))
+        let month = try SchedulingHandlers.month(request.month, plus: FieldRules.identifier(request.sessionId, "session_id"))
         let id = SessionID(request.sessionId)
         return try await database.read(context) { db in
             let found = try requireSession(month, id, db)
@@ -101,19 +101,10 @@ struct EnrolmentHandlers: Sendable {
         return found
     }
 
-    /// The month, with the other field problems of the request: every problem is reported at once.
-    private static func month(_ text: String, plus problems: [FieldViolation]) throws(SchedulingCallError) -> PlanningMonth {
-        var problems = problems
-        let month = PlanningMonth(text)
-        if month == nil { problems.insert(FieldViolation(subject: "month", description: "must be a month YYYY-MM"), at: 0) }
-        guard problems.isEmpty, let month else { throw .invalid(problems) }
-        return month
-    }
-
     // MARK: Sign-ups
 
     func signUp(_ request: SignUpRequest, _ context: CallContext) async throws -> SignUpResponse {
-        let month = try Self.month(
+        let month = try SchedulingHandlers.month(
             request.month, plus: FieldRules.identifier(request.sessionId, "session_id") + FieldRules.identifier(request.agentId, "agent_id"))
         let session = SessionID(request.sessionId), agentID = AgentID(request.agentId)
         let now = self.now, settings = self.settings
@@ -164,7 +155,7 @@ struct EnrolmentHandlers: Sendable {
     }
 
     func withdraw(_ request: WithdrawRequest, _ context: CallContext) async throws -> WithdrawResponse {
-        let month = try Self.month(
+        let month = try SchedulingHandlers.month(
             request.month, plus: FieldRules.identifier(request.sessionId, "session_id") + FieldRules.identifier(request.agentId, "agent_id"))
         let session = SessionID(request.sessionId), agent = AgentID(request.agentId)
         let now = self.now, settings = self.settings
@@ -186,7 +177,7 @@ struct EnrolmentHandlers: Sendable {
     // MARK: Session changes
 
     func cancelSession(_ request: CancelSessionRequest, _ context: CallContext) async throws -> SessionChangeResponse {
-        let month = try Self.month(
+        let month = try SchedulingHandlers.month(
             request.month, plus: FieldRules.identifier(request.sessionId, "session_id") + FieldRules.text(request.reason, "reason", maximum: 500))
         let session = SessionID(request.sessionId)
         let now = self.now, settings = self.settings
@@ -205,7 +196,7 @@ struct EnrolmentHandlers: Sendable {
         let start = LocalDateTime(request.start), end = LocalDateTime(request.end)
         if start == nil { problems.append(FieldViolation(subject: "start", description: "must be a local date-time YYYY-MM-DDTHH:MM")) }
         if end == nil { problems.append(FieldViolation(subject: "end", description: "must be a local date-time YYYY-MM-DDTHH:MM")) }
-        let month = try Self.month(request.month, plus: problems)
+        let month = try SchedulingHandlers.month(request.month, plus: problems)
         guard let start, let end else { throw SchedulingCallError.invalid(problems) }
         if !month.contains(start) { problems.append(FieldViolation(subject: "start", description: "\(request.start) is not in \(month)")) }
         if end.minutes <= start.minutes { problems.append(FieldViolation(subject: "end", description: "must be after start")) }
@@ -221,7 +212,7 @@ struct EnrolmentHandlers: Sendable {
             // The plan's rules, with the session at its new time among the others still held.
             var sessions = try repository.publishedSessions(month: key, db).filter { $0.cancelledAt == nil }.map(\.session)
             for i in sessions.indices where sessions[i].id == session { sessions[i].time = time }
-            let trainers = try SchedulingHandlers(database: database, clock: clock).trainers(in: month, db)
+            let trainers = try repository.catalogue.trainers(from: month.startMinute, db)
             let violations = MonthlyPlan.violations(
                 sessions: sessions, catalogue: try repository.catalogue.courses(db), trainers: trainers,
                 rooms: try repository.catalogue.rooms(db), courseware: try repository.catalogue.courseware(db), timeText: month.text)
@@ -276,7 +267,7 @@ struct EnrolmentHandlers: Sendable {
             problems.append(FieldViolation(subject: "agent_ids", description: "must hold 1 to 1000 agents (it holds \(request.agentIds.count))"))
         }
         for (i, agent) in request.agentIds.enumerated() { problems += FieldRules.identifier(agent, "agent_ids[\(i)]") }
-        let month = try Self.month(request.month, plus: problems)
+        let month = try SchedulingHandlers.month(request.month, plus: problems)
         let candidates = request.agentIds.map { AgentID($0) }
         let policy = settings.placement
         let given: MinuteRange? = if let start, let end {
@@ -291,7 +282,7 @@ struct EnrolmentHandlers: Sendable {
             for (i, agent) in candidates.enumerated() where !known.contains(agent) {
                 throw SchedulingCallError.notFound("agent_ids[\(i)]: agent \(agent) is not in the enrolment of \(month)")
             }
-            let (input, _) = try repository.placementInput(month: key, agents: agents, policy: policy, db)
+            let input = try repository.placementInput(month: key, agents: agents, policy: policy, db)
             var coverage = try FloorCoverage(
                 agents: agents, shifts: input.shifts, forecasts: input.forecasts, maximumTeamShareOffFloor: policy.maximumTeamShareOffFloor)
             if range.start < 0 { range = MinuteRange(start: 0, end: max(0, range.end)) }

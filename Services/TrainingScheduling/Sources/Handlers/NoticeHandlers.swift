@@ -104,11 +104,10 @@ struct NoticeHandlers: Sendable {
     }
 
     func recordGoals(_ request: RecordGoalsRequest, _ context: CallContext) async throws -> RecordGoalsResponse {
-        var problems = FieldRules.identifier(request.sessionId, "session_id") + FieldRules.identifier(request.agentId, "agent_id")
-        problems += FieldRules.text(request.goals, "goals", maximum: 2000) + FieldRules.identifier(request.agreedBy, "agreed_by")
-        let month = PlanningMonth(request.month)
-        if month == nil { problems.insert(FieldViolation(subject: "month", description: "must be a month YYYY-MM"), at: 0) }
-        guard problems.isEmpty, let month else { throw SchedulingCallError.invalid(problems) }
+        let month = try SchedulingHandlers.month(
+            request.month,
+            plus: FieldRules.identifier(request.sessionId, "session_id") + FieldRules.identifier(request.agentId, "agent_id")
+                + FieldRules.text(request.goals, "goals", maximum: 2000) + FieldRules.identifier(request.agreedBy, "agreed_by"))
         let now = self.now
         return try await database.idempotentWrite(context, now: now) { db in
             let key = month.description

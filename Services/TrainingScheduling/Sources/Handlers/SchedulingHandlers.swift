@@ -82,7 +82,16 @@ struct SchedulingHandlers: Sendable {
     // MARK: Monthly plan
 
     static func month(_ text: String) throws(SchedulingCallError) -> PlanningMonth {
-        guard let month = PlanningMonth(text) else { throw .invalid("month", "must be a month YYYY-MM") }
+        try month(text, plus: [])
+    }
+
+    /// The month, with the other field problems of the request: every problem is reported at
+    /// once, the month's first.
+    static func month(_ text: String, plus problems: [FieldViolation]) throws(SchedulingCallError) -> PlanningMonth {
+        var problems = problems
+        let month = PlanningMonth(text)
+        if month == nil { problems.insert(FieldViolation(subject: "month", description: "must be a month YYYY-MM"), at: 0) }
+        guard problems.isEmpty, let month else { throw .invalid(problems) }
         return month
     }
 
@@ -124,20 +133,10 @@ struct SchedulingHandlers: Sendable {
                 throw SchedulingCallError.precondition("month", "the plan of \(month) is already published")
             }
             let plan = try MonthlyPlan.publish(
-                sessions: stored.sessions, catalogue: try repository.courses(db), trainers: try trainers(in: month, db),
+                sessions: stored.sessions, catalogue: try repository.courses(db), trainers: try repository.trainers(from: month.startMinute, db),
                 rooms: try repository.rooms(db), courseware: try repository.courseware(db), timeText: month.text)
             try repository.storePublished(month: month.description, plan: plan, now: now, db)
             return PublishMonthlyPlanResponse(sessions: UInt32(plan.sessions.count), publishedAtUnixMs: now)
-        }
-    }
-
-    /// Trainers with availability in minutes since the month's start, as the domain counts
-    /// (it is stored on the local clock since 1970).
-    func trainers(in month: PlanningMonth, _ db: SQLiteConnection) throws -> [Trainer] {
-        try repository.trainers(db).map { trainer in
-            var shifted = trainer
-            shifted.availability = trainer.availability.map { MinuteRange(start: $0.start - month.startMinute, end: $0.end - month.startMinute) }
-            return shifted
         }
     }
 
@@ -151,7 +150,7 @@ struct SchedulingHandlers: Sendable {
                 throw SchedulingCallError.precondition("month", "the plan of \(month) is already published")
             }
             let violations = MonthlyPlan.violations(
-                sessions: stored.sessions, catalogue: try repository.courses(db), trainers: try trainers(in: month, db),
+                sessions: stored.sessions, catalogue: try repository.courses(db), trainers: try repository.trainers(from: month.startMinute, db),
                 rooms: try repository.rooms(db), courseware: try repository.courseware(db), timeText: month.text)
             return ValidateMonthlyPlanResponse(sessions: UInt32(stored.sessions.count), violations: violations.map(\.wire))
         }

@@ -305,7 +305,18 @@ struct EnrolmentRepository: Sendable {
             throw SchedulingCallError.precondition("month", "no enrolment was built for \(month); build it (BuildEnrolment) first")
         }
         let agents = standings?.agents ?? previousAgents
-        var (input, _) = try placementInput(month: key, agents: agents, policy: settings.placement, db)
+        // The seats before: kept where still valid, and compared with the result for the notices.
+        var previous: [Placement.Seat: PreviousSeat] = [:]
+        for (seat, course, at, short) in try db.query(
+            "SELECT agent_id, session_id, course_id, placed_ms, short_notice FROM enrolments WHERE month = ?", [.text(key)], row: {
+                (Placement.Seat(agent: AgentID($0.text(at: 0)), session: SessionID($0.text(at: 1))), CourseID($0.text(at: 2)),
+                 $0.int64(at: 3), $0.int(at: 4) != 0)
+            })
+        {
+            previous[seat] = PreviousSeat(course: course, placedAt: at, shortNotice: short)
+        }
+        var input = try placementInput(month: key, agents: agents, policy: settings.placement, db)
+        input.previous = Array(previous.keys)
         let nowMinute = settings.localMinutes(unixMilliseconds: now) - month.startMinute
         input.notBefore = nowMinute
         let history = try attendanceSeats(month: key, db)
@@ -332,16 +343,7 @@ struct EnrolmentRepository: Sendable {
             }
         }
 
-        // The seats before, and the sessions as they are now (cancelled ones included).
-        var previous: [Placement.Seat: PreviousSeat] = [:]
-        for (seat, course, at, short) in try db.query(
-            "SELECT agent_id, session_id, course_id, placed_ms, short_notice FROM enrolments WHERE month = ?", [.text(key)], row: {
-                (Placement.Seat(agent: AgentID($0.text(at: 0)), session: SessionID($0.text(at: 1))), CourseID($0.text(at: 2)),
-                 $0.int64(at: 3), $0.int(at: 4) != 0)
-            })
-        {
-            previous[seat] = PreviousSeat(course: course, placedAt: at, shortNotice: short)
-        }
+        // The sessions as they are now (cancelled ones included), for the notices.
         var sessions: [SessionID: DraftSession] = [:]
         for published in try publishedSessions(month: key, db) { sessions[published.session.id] = published.session }
 
@@ -357,12 +359,11 @@ struct EnrolmentRepository: Sendable {
             let before = placed.kept ? previous[placed.seat] : nil
             let range = sessions[placed.session]?.time ?? MinuteRange(start: 0, end: 0)
             var short = before?.shortNotice ?? NoticePlan.isShortNotice(sessionStart: range.start, placedAt: nowMinute, policy: settings.notice)
-            if let before {
+            if before != nil {
                 if let from = changes.moved[placed.session] {
                     noticeChanges.append(.moved(agent: placed.agent, session: placed.session, from: from, to: range))
                     short = short || NoticePlan.isShortNotice(sessionStart: range.start, placedAt: nowMinute, policy: settings.notice)
                 }
-                _ = before
             } else if !history.fixedSet.contains(placed.seat) {
                 noticeChanges.append(.placed(agent: placed.agent, session: placed.session, range: range, required: placed.required))
             }
@@ -465,10 +466,11 @@ struct EnrolmentRepository: Sendable {
         return (fixed, missed, Set(fixed), Set(missed))
     }
 
-    /// What placement needs for the month, from storage; also when each stored seat was given.
+    /// What placement needs for the month, from storage, without the previous seats (the
+    /// caller that places again reads them with what it needs of them).
     func placementInput(
         month: String, agents: [Agent], policy: Placement.Policy, _ db: SQLiteConnection
-    ) throws -> (Placement.Input, [Placement.Seat: Int64]) {
+    ) throws -> Placement.Input {
         let sessions = try publishedSessions(month: month, db).filter { $0.cancelledAt == nil }.map(\.session)
         let catalogue = try self.catalogue.courses(db)
         let courses = catalogue.map { Course(id: $0.id, category: $0.category, kind: $0.kind, audience: $0.audience) }
@@ -479,21 +481,14 @@ struct EnrolmentRepository: Sendable {
         let agentIDs = Set(agents.map(\.id))
         let shifts = try workforce.shifts(month: month, db).filter { agentIDs.contains($0.agent) }
         let forecasts = try workforce.forecasts(month: month, db)
-        var placedAt: [Placement.Seat: Int64] = [:]
-        let previous = try db.query("SELECT agent_id, session_id, placed_ms FROM enrolments WHERE month = ?", [.text(month)]) { row in
-            let seat = Placement.Seat(agent: AgentID(row.text(at: 0)), session: SessionID(row.text(at: 1)))
-            placedAt[seat] = row.int64(at: 2)
-            return seat
-        }
         let volunteers = try db.query(
             "SELECT agent_id, course_id, session_id FROM sign_ups WHERE month = ? ORDER BY sequence", [.text(month)]
         ) { row in
             Placement.Volunteer(agent: AgentID(row.text(at: 0)), course: CourseID(row.text(at: 1)), session: SessionID(row.text(at: 2)))
         }
-        let input = Placement.Input(
-            agents: agents, courses: courses, sessions: training, shifts: shifts, forecasts: forecasts, previous: previous,
+        return Placement.Input(
+            agents: agents, courses: courses, sessions: training, shifts: shifts, forecasts: forecasts, previous: [],
             volunteers: volunteers, policy: policy)
-        return (input, placedAt)
     }
 
     static func code(_ reason: Placement.Reason) -> Int {

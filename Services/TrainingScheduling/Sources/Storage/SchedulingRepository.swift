@@ -216,6 +216,16 @@ struct SchedulingRepository: Sendable {
     }
 
     /// Every trainer (or only `id`), availability in local minutes since 1970-01-01.
+    /// Trainers with availability in minutes since `startMinute` (a month's start), as the
+    /// domain counts; it is stored on the local clock since 1970.
+    func trainers(from startMinute: Int, _ db: SQLiteConnection) throws -> [Trainer] {
+        try trainers(db).map { trainer in
+            var shifted = trainer
+            shifted.availability = trainer.availability.map { MinuteRange(start: $0.start - startMinute, end: $0.end - startMinute) }
+            return shifted
+        }
+    }
+
     func trainers(only id: TrainerID? = nil, _ db: SQLiteConnection) throws -> [Trainer] {
         let filter = id == nil ? "" : " WHERE trainer_id = ?"
         let values: [SQLValue] = id.map { [.text($0.rawValue)] } ?? []
